@@ -1,0 +1,51 @@
+"""Lanyard: delegate registration, accreditation badges and door checks."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import instance_path_from_env, load_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings read from the environment."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or instance_path_from_env()
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .auth import auth_bp
+    from .register import register_bp
+    from .staff import staff_bp
+    from .door import door_bp
+    from .admin import admin_bp
+    from .api import api_bp
+    from .web import install_web_defaults
+
+    for blueprint in (auth_bp, register_bp, staff_bp, door_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    install_web_defaults(app)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app

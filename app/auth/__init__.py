@@ -1,0 +1,7 @@
+"""Staff login and logout, and the role check every staff route uses."""
+from flask import Blueprint
+
+auth_bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401
+from .access import role_required  # noqa: E402,F401

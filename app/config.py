@@ -1,0 +1,62 @@
+"""Every LANYARD_ setting in one place, read from the environment."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path_from_env() -> str | None:
+    return os.environ.get("LANYARD_INSTANCE_PATH") or None
+
+
+def load_config(instance_path: str) -> dict:
+    """Settings for a new app; `instance_path` already exists."""
+    instance = Path(instance_path)
+    database_url = os.environ.get("LANYARD_DATABASE_URL") or f"sqlite:///{instance / 'lanyard.db'}"
+    return {
+        "SECRET_KEY": os.environ.get("LANYARD_SECRET_KEY") or _instance_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Photos and generated files are personal data: they live beside the
+        # database in the instance folder, never under static/.
+        "LANYARD_PHOTO_DIR": str(instance / "photos"),
+        "LANYARD_OUTBOX_DIR": str(instance / "outbox"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("LANYARD_MAX_UPLOAD_MB", "12")) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("LANYARD_SECURE_COOKIES", True),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _env_bool("LANYARD_SECURE_COOKIES", True),
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "RATELIMIT_STORAGE_URI": os.environ.get("LANYARD_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key generated once per installation and kept in the instance folder."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..auth.access import role_required
+from ..extensions import db
+from ..formkit import select_choices
+from ..models import Checkpoint, Event, ScanDirection, StaffRole
+from ..services.audit import Actor
+from ..services.checkin import record_scan
+from . import door_bp
+
+
+class ScanForm(FlaskForm):
+    checkpoint = SelectField("Checkpoint", validators=[DataRequired()])
+    direction = RadioField("Direction", choices=select_choices((d.value, d.title) for d in ScanDirection),
+                           default=ScanDirection.IN.value)
+    code = StringField("Badge code", validators=[DataRequired(), Length(max=256)])
+
+
+def checkpoint_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Checkpoint.id, Checkpoint.name, Event.name).join(Checkpoint.event)
+        .order_by(Event.starts_on.desc(), Checkpoint.code)).all()
+    return [(str(cid), f"{name} ({event})") for cid, name, event in rows]
+
+
+@door_bp.route("/", methods=["GET", "POST"])
+@role_required(StaffRole.DOOR)
+def index():
+    form = ScanForm()
+    form.checkpoint.choices = select_choices(checkpoint_choices())
+    outcome = None
+    if form.validate_on_submit():
+        checkpoint = db.session.get(Checkpoint, int(form.checkpoint.data)) or abort(400)
+        outcome = record_scan(checkpoint, form.code.data, ScanDirection(form.direction.data),
+                              Actor.current(), device=request.user_agent.string[:120])
+        form.code.data = ""
+    return render_template("door/index.html", form=form, outcome=outcome)

@@ -1,0 +1,86 @@
+"""A person applying for accreditation at one event."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, coded_enum, utcnow
+from .enums import DelegateStatus
+from .event import Category, Delegation, Event, Zone
+
+delegate_zones = Table(
+    "delegate_zones",
+    db.metadata,
+    Column("delegate_id", ForeignKey("delegates.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("zones.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Delegate(db.Model):
+    __tablename__ = "delegates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    #: Reference code given to the applicant, e.g. "LY-7K3M-Q9XD"; unique everywhere.
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    status: Mapped[DelegateStatus] = mapped_column(
+        coded_enum(DelegateStatus), default=DelegateStatus.SUBMITTED, index=True)
+    #: Rank or honorific, e.g. "Brigadier General", "Dato'".
+    honorific: Mapped[str] = mapped_column(String(80), default="")
+    given_name: Mapped[str] = mapped_column(String(120))
+    #: Empty for people with a single name.
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    #: The name exactly as it is printed on the badge.
+    printed_name: Mapped[str] = mapped_column(String(160))
+    #: Name in the person's own script, e.g. Thai or Khmer.
+    native_name: Mapped[str] = mapped_column(String(160), default="")
+    position: Mapped[str] = mapped_column(String(160), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: ISO 3166-1 alpha-2 country the person represents.
+    country: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    #: Phone number in E.164 form, e.g. "+60123456789".
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    date_of_birth: Mapped[date | None]
+    passport_number: Mapped[str] = mapped_column(String(32), default="", index=True)
+    passport_expiry: Mapped[date | None]
+    arrival_on: Mapped[date | None]
+    departure_on: Mapped[date | None]
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    #: File name of the normalised JPEG in the photo folder; empty if none yet.
+    photo_file: Mapped[str] = mapped_column(String(64), default="")
+    #: Message from the accreditation office to the applicant (more information, rejection).
+    status_note: Mapped[str] = mapped_column(Text, default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    delegation: Mapped[Delegation | None] = relationship()
+    category: Mapped[Category] = relationship()
+    zones: Mapped[list[Zone]] = relationship(secondary=delegate_zones, order_by="Zone.code")
+    badges: Mapped[list["Badge"]] = relationship(  # noqa: F821
+        back_populates="delegate", order_by="Badge.version", cascade="all, delete-orphan")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    @property
+    def current_badge(self):
+        """The newest badge that has not been revoked, if any."""
+        for badge in reversed(self.badges):
+            if badge.revoked_at is None:
+                return badge
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Delegate {self.reference}>"

@@ -1,0 +1,116 @@
+"""The event and what it is made of: delegations, categories, zones, checkpoints."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+
+category_default_zones = Table(
+    "category_default_zones",
+    db.metadata,
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("zones.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short identifier used in URLs, e.g. "amim22".
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    #: IANA time zone of the venue, e.g. "Asia/Kuala_Lumpur".
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: Host organisation, printed on the back of badges.
+    host: Mapped[str] = mapped_column(String(200), default="")
+    #: Registration window; open if unset.
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    privacy_notice: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    delegations: Mapped[list[Delegation]] = relationship(
+        back_populates="event", order_by="Delegation.name", cascade="all, delete-orphan")
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="event", order_by="Category.code", cascade="all, delete-orphan")
+    zones: Mapped[list[Zone]] = relationship(
+        back_populates="event", order_by="Zone.code", cascade="all, delete-orphan")
+    checkpoints: Mapped[list[Checkpoint]] = relationship(
+        back_populates="event", order_by="Checkpoint.code", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class Delegation(db.Model):
+    __tablename__ = "delegations"
+    __table_args__ = (UniqueConstraint("event_id", "country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: ISO 3166-1 alpha-2 code of the delegation's country.
+    country: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(200))
+    #: Optional cap on registrations for this delegation.
+    max_members: Mapped[int | None]
+
+    event: Mapped[Event] = relationship(back_populates="delegations")
+
+
+class Zone(db.Model):
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("event_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Short code printed on badges, e.g. "1" or "VIP".
+    code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(120))
+
+    event: Mapped[Event] = relationship(back_populates="zones")
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("event_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Code letter printed on the badge, e.g. "D" for delegate.
+    code: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(80))
+    #: Badge band colour as "#RRGGBB".
+    colour: Mapped[str] = mapped_column(String(7))
+    #: Whether applicants may pick this category on the public form.
+    self_service: Mapped[bool] = mapped_column(default=True)
+    #: Badge layout name; the renderer's default when empty.
+    layout: Mapped[str] = mapped_column(String(64), default="")
+
+    event: Mapped[Event] = relationship(back_populates="categories")
+    default_zones: Mapped[list[Zone]] = relationship(
+        secondary=category_default_zones, order_by="Zone.code")
+
+
+class Checkpoint(db.Model):
+    __tablename__ = "checkpoints"
+    __table_args__ = (UniqueConstraint("event_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    #: Zone this door leads into; a badge needs it to enter. None: any approved badge.
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
+    #: Refuse a second entry without an exit in between.
+    single_entry: Mapped[bool] = mapped_column(default=True)
+
+    event: Mapped[Event] = relationship(back_populates="checkpoints")
+    zone: Mapped[Zone | None] = relationship()

@@ -1,0 +1,36 @@
+"""Staff accounts: who may log in, and with which role."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._types import UTCDateTime, coded_enum, utcnow
+from .enums import StaffRole
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Argon2id hash; the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(coded_enum(StaffRole))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: StaffRole) -> bool:
+        """Administrators may do everything; others only what their role allows."""
+        return self.role is StaffRole.ADMIN or self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.email} {self.role}>"

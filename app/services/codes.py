@@ -1,0 +1,46 @@
+"""The one place that knows the format of reference codes and badge codes."""
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+
+# No 0/O, 1/I/L, U: reference codes are read out over the phone and typed.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+_REFERENCE_RE = re.compile(r"^LY-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+_BADGE_CODE_RE = re.compile(r"^[A-Z2-7]{16,120}$")
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"LY-{chars[:4]}-{chars[4:]}"
+
+
+def clean_reference(text: str) -> str:
+    """Upper-case and re-hyphenate a reference typed by a person."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", text or "").upper()
+    if compact.startswith("LY"):
+        compact = compact[2:]
+    return f"LY-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
+
+
+def is_reference(text: str) -> bool:
+    return bool(_REFERENCE_RE.match(text or ""))
+
+
+def new_badge_code() -> str:
+    """160 random bits as upper-case Base32: unguessable, no personal data.
+
+    Upper-case Base32 survives keyboard-wedge scanners on any keyboard layout
+    and uses QR's compact alphanumeric mode.
+    """
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
+
+
+def clean_scanned_code(raw: str) -> str:
+    """What a scanner typed, without the whitespace and case it may add."""
+    return re.sub(r"\s+", "", raw or "").upper()
+
+
+def looks_like_badge_code(code: str) -> bool:
+    return bool(_BADGE_CODE_RE.match(code))

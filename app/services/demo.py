@@ -1,0 +1,144 @@
+"""A demo event: the 22nd ASEAN Military Intelligence Meeting, with people in every state."""
+from __future__ import annotations
+
+import csv
+import io
+import random
+import secrets
+from datetime import date, timedelta
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (Category, Checkpoint, Delegate, Delegation, Event,
+                      StaffRole, StaffUser, Zone)
+from .audit import Actor, record
+from .issuance import issue_badge
+from .photos import normalise_photo
+from .registration import Application, register_delegate
+from .staff import create_staff_user
+from .vetting import approve_delegate, reject_delegate, request_information
+
+DEMO_SLUG = "amim22"
+SAMPLES = Path(__file__).resolve().parent.parent / "demo_delegates.csv"
+
+ASEAN = [
+    ("BN", "Brunei Darussalam"), ("KH", "Cambodia"), ("ID", "Indonesia"), ("LA", "Lao PDR"),
+    ("MY", "Malaysia"), ("MM", "Myanmar"), ("PH", "Philippines"), ("SG", "Singapore"),
+    ("TH", "Thailand"), ("VN", "Viet Nam"),
+]
+ZONES = [("1", "Plenary hall"), ("2", "Bilateral rooms"), ("3", "Delegation offices"),
+         ("4", "Press centre"), ("6", "VIP lounge")]
+# Colours and letters after UN practice: red delegates, green observers and
+# secretariat, yellow press and guests, blue organisers and host security.
+CATEGORIES = [
+    ("E", "Head of Delegation", "#B71C1C", ["1", "2", "3", "6"], True),
+    ("D", "Delegate", "#D32F2F", ["1", "2", "3"], True),
+    ("O", "Observer", "#2E7D32", ["1"], True),
+    ("S", "Secretariat", "#388E3C", ["1", "2", "3"], False),
+    ("P", "Press", "#F9A825", ["4"], True),
+    ("C", "Organiser", "#1565C0", ["1", "2", "3", "4", "6"], False),
+    ("Z", "Host Security", "#0D47A1", ["1", "2", "3", "4", "6"], False),
+]
+CHECKPOINTS = [("MAIN", "Main entrance", None), ("PLENARY", "Plenary hall door", "1"),
+               ("BILAT", "Bilateral wing", "2"), ("VIP", "VIP lounge", "6")]
+STAFF = [(StaffRole.ADMIN, "admin@amim22.example"),
+         (StaffRole.ACCREDITATION, "accreditation@amim22.example"),
+         (StaffRole.DESK, "desk@amim22.example"), (StaffRole.DOOR, "door@amim22.example")]
+
+
+def create_demo_event(delegates: int = 40, *, seed: int = 22) -> tuple[Event, list[tuple[str, str, str]]]:
+    """Create the demo event if missing; return it and (role, e-mail, password) logins created."""
+    actor = Actor.cli("demo")
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
+    if event is None:
+        event = _create_event(actor)
+        _add_people(event, delegates, random.Random(seed), actor)
+    logins = []
+    for role, email in STAFF:
+        if db.session.scalar(select(StaffUser).where(StaffUser.email == email)) is None:
+            password = secrets.token_urlsafe(12)
+            create_staff_user(email, password, role, actor)
+            logins.append((role.value, email, password))
+    return event, logins
+
+
+def _create_event(actor: Actor) -> Event:
+    today = date.today()
+    event = Event(slug=DEMO_SLUG, name="22nd ASEAN Military Intelligence Meeting",
+                  venue="Kuala Lumpur Convention Centre", starts_on=today,
+                  ends_on=today + timedelta(days=2), timezone="Asia/Kuala_Lumpur",
+                  host="Defence Intelligence Staff Division, Malaysian Armed Forces",
+                  privacy_notice=(
+                      "Your personal data is processed by the host only to accredit you for "
+                      "this meeting and to control access to its venue. It is shared with the "
+                      "host's security office and deleted 90 days after the meeting."))
+    zones = {code: Zone(code=code, name=name) for code, name in ZONES}
+    event.zones = list(zones.values())
+    event.delegations = [Delegation(country=code, name=name) for code, name in ASEAN]
+    event.categories = [
+        Category(code=code, name=name, colour=colour, self_service=public,
+                 default_zones=[zones[z] for z in zone_codes])
+        for code, name, colour, zone_codes, public in CATEGORIES]
+    event.checkpoints = [Checkpoint(code=code, name=name, zone=zones.get(zone) if zone else None)
+                         for code, name, zone in CHECKPOINTS]
+    db.session.add(event)
+    db.session.flush()
+    record(actor, "event.created", event, after={"slug": event.slug, "name": event.name})
+    db.session.commit()
+    return event
+
+
+def _add_people(event: Event, count: int, rng: random.Random, actor: Actor) -> None:
+    rows = list(csv.DictReader(SAMPLES.open(encoding="utf-8")))
+    codes = {c.code for c in event.categories}
+    for i in range(count):
+        row = rows[i % len(rows)]
+        suffix = "" if i < len(rows) else f" {i // len(rows) + 1}"
+        country = row["country"] if row["country"] in dict(ASEAN) else "MY"
+        application = Application(
+            honorific=row["honorific"], given_name=row["given_name"] + suffix,
+            family_name=row["family_name"], native_name=row["native_name"],
+            position=row["position"], organisation=row["organisation"], country=country,
+            category_code=row["category"] if row["category"] in codes else "D",
+            email=f"{i}.{row['email']}", phone="", consent=True)
+        delegate = register_delegate(event, application, portrait(rng), actor, commit=False)
+        db.session.commit()
+        _give_state(delegate, i, actor)
+
+
+def _give_state(delegate: Delegate, i: int, actor: Actor) -> None:
+    # Most approved with a badge, some waiting, a few needing information or rejected.
+    slot = i % 10
+    if slot < 6:
+        approve_delegate(delegate, actor)
+        if slot < 4:
+            issue_badge(delegate, actor)
+    elif slot == 7:
+        request_information(delegate, "Please upload a photo without sunglasses.", actor)
+    elif slot == 9:
+        reject_delegate(delegate, "Not part of the accredited delegation list.", actor)
+
+
+def portrait(rng: random.Random, size: tuple[int, int] = (700, 900)) -> bytes:
+    """A plain generated passport-style portrait: light background, head and shoulders."""
+    w, h = size
+    background = tuple(rng.randint(215, 245) for _ in range(3))
+    image = Image.new("RGB", size, background)
+    draw = ImageDraw.Draw(image)
+    skin = rng.choice([(241, 194, 125), (224, 172, 105), (198, 134, 66), (141, 85, 36), (255, 219, 172)])
+    cloth = tuple(rng.randint(20, 110) for _ in range(3))
+    hair = rng.choice([(20, 20, 20), (60, 40, 25), (90, 90, 90), (35, 25, 15)])
+    draw.ellipse((w * 0.12, h * 0.68, w * 0.88, h * 1.25), fill=cloth)
+    draw.rectangle((w * 0.42, h * 0.52, w * 0.58, h * 0.72), fill=skin)
+    draw.ellipse((w * 0.30, h * 0.16, w * 0.70, h * 0.62), fill=skin)
+    draw.chord((w * 0.29, h * 0.13, w * 0.71, h * 0.45), 180, 360, fill=hair)
+    for ex in (0.42, 0.58):
+        draw.ellipse((w * ex - 9, h * 0.38 - 6, w * ex + 9, h * 0.38 + 6), fill=(40, 30, 25))
+    draw.arc((w * 0.43, h * 0.46, w * 0.57, h * 0.54), 20, 160, fill=(120, 60, 50), width=4)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88)
+    return normalise_photo(out.getvalue())
+

@@ -1,0 +1,101 @@
+"""Badges: issuing, reprinting (the old one dies), printing and handing over."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Badge, Delegate, DelegateStatus
+from ..models._types import utcnow
+from .audit import Actor, record
+from .codes import new_badge_code
+from .errors import InvalidState
+
+REPRINT_REASONS = {
+    "lost": "Lost",
+    "damaged": "Damaged",
+    "data_changed": "Details changed",
+    "leaked": "Code exposed (photo posted, copied)",
+}
+
+
+def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
+    """The first badge for an approved person."""
+    _require_printable(delegate)
+    if delegate.current_badge is not None:
+        raise InvalidState(
+            f"{delegate.printed_name} already has badge {delegate.current_badge.serial}; "
+            "reprint it to replace it.")
+    badge = _new_badge(delegate, actor)
+    db.session.commit()
+    return badge
+
+
+def reprint_badge(delegate: Delegate, reason: str, actor: Actor) -> Badge:
+    """Replace the current badge: the old code stops working at every door now."""
+    _require_printable(delegate)
+    if reason not in REPRINT_REASONS:
+        raise InvalidState("Choose why the badge is being replaced.", field="reason")
+    old = delegate.current_badge
+    if old is None:
+        raise InvalidState(f"{delegate.printed_name} has no badge to replace.")
+    _revoke(old, reason, actor)
+    badge = _new_badge(delegate, actor)
+    db.session.commit()
+    return badge
+
+
+def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
+    if badge.revoked_at is not None:
+        raise InvalidState(f"Badge {badge.serial} is already revoked.")
+    _revoke(badge, reason, actor)
+    db.session.commit()
+
+
+def mark_printed(badge: Badge, actor: Actor) -> None:
+    first = badge.printed_at is None
+    badge.printed_at = utcnow()
+    record(actor, "badge.printed" if first else "badge.printed_again", badge,
+           after={"serial": badge.serial})
+    db.session.commit()
+
+
+def hand_over_badge(badge: Badge, actor: Actor) -> None:
+    if badge.revoked_at is not None:
+        raise InvalidState(f"Badge {badge.serial} is revoked; do not hand it over.")
+    if badge.handed_over_at is not None:
+        raise InvalidState(f"Badge {badge.serial} was already handed over.")
+    badge.handed_over_at = utcnow()
+    record(actor, "badge.handed_over", badge, after={"serial": badge.serial})
+    db.session.commit()
+
+
+def _require_printable(delegate: Delegate) -> None:
+    if delegate.status is not DelegateStatus.APPROVED:
+        raise InvalidState(
+            f"{delegate.printed_name} is {delegate.status.title.lower()}; "
+            "only approved people get a badge.")
+
+
+def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
+    version = max((b.version for b in delegate.badges), default=0) + 1
+    for _ in range(3):
+        badge = Badge(version=version, code=new_badge_code(),
+                      issued_by_id=actor.user.id if actor.user else None)
+        try:
+            with db.session.begin_nested():
+                db.session.add(badge)
+                delegate.badges.append(badge)
+                db.session.flush()
+            break
+        except IntegrityError:
+            continue  # a code clash is ~2^-80; the savepoint is undone, draw again
+    else:
+        raise InvalidState("Could not allocate a badge code; try again.")
+    record(actor, "badge.issued", badge, after={"serial": badge.serial, "version": version})
+    return badge
+
+
+def _revoke(badge: Badge, reason: str, actor: Actor) -> None:
+    badge.revoked_at = utcnow()
+    badge.revoked_reason = reason
+    record(actor, "badge.revoked", badge, after={"serial": badge.serial, "reason": reason})

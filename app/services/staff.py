@@ -1,0 +1,59 @@
+"""Staff accounts: creation and password checks (Argon2id)."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import StaffRole, StaffUser
+from ..models._types import utcnow
+from .audit import Actor, record
+from .errors import ServiceError
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 12
+# Verified against when the e-mail is unknown, so a login takes as long
+# whether or not the account exists.
+_DUMMY_HASH = _hasher.hash("lanyard-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) -> StaffUser:
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ServiceError(f"Not a valid e-mail address: {exc}", field="email") from None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
+        raise ServiceError(f"There is already an account for {email}.", field="email")
+    user = StaffUser(email=email, password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "staff.created", user, after={"email": email, "role": role})
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> StaffUser | None:
+    """The active account with this e-mail and password, or None."""
+    user = db.session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.email) == (email or "").strip().lower()))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record(Actor.staff(user), "staff.logged_in", user)
+    db.session.commit()
+    return user

@@ -1,0 +1,49 @@
+"""Accreditation decisions on applications: approve, ask for more, reject."""
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import Delegate, DelegateStatus
+from ..models._types import utcnow
+from .audit import Actor, record
+from .errors import InvalidState
+
+_OPEN = {DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO}
+
+
+def approve_delegate(delegate: Delegate, actor: Actor) -> None:
+    _decide(delegate, DelegateStatus.APPROVED, "", actor, allowed_from=_OPEN)
+    db.session.commit()
+
+
+def request_information(delegate: Delegate, message: str, actor: Actor) -> None:
+    if not message.strip():
+        raise InvalidState("Say what information is needed.", field="note")
+    _decide(delegate, DelegateStatus.NEEDS_INFO, message.strip(), actor,
+            allowed_from={DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
+    db.session.commit()
+
+
+def reject_delegate(delegate: Delegate, reason: str, actor: Actor) -> None:
+    """Reject an application; an approved person loses every badge at once."""
+    _decide(delegate, DelegateStatus.REJECTED, reason.strip(), actor,
+            allowed_from=_OPEN | {DelegateStatus.APPROVED})
+    now = utcnow()
+    for badge in delegate.badges:
+        if badge.revoked_at is None:
+            badge.revoked_at = now
+            badge.revoked_reason = "withdrawn"
+            record(actor, "badge.revoked", badge, after={"reason": "withdrawn"})
+    db.session.commit()
+
+
+def _decide(delegate: Delegate, status: DelegateStatus, note: str, actor: Actor,
+            *, allowed_from: set[DelegateStatus]) -> None:
+    if delegate.status not in allowed_from:
+        raise InvalidState(
+            f"{delegate.printed_name} is {delegate.status.title.lower()}; "
+            f"this application cannot be marked {status.title.lower()} now.")
+    before = {"status": delegate.status, "status_note": delegate.status_note}
+    delegate.status = status
+    delegate.status_note = note
+    record(actor, f"delegate.{status.value}", delegate, before=before,
+           after={"status": status, "status_note": note})

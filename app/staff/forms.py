@@ -1,0 +1,26 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..formkit import select_choices
+from ..services.issuance import REPRINT_REASONS
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: carries only the CSRF token."""
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Message to the applicant", validators=[Optional(), Length(max=2000)])
+
+
+class ReprintForm(FlaskForm):
+    reason = SelectField("Why is the badge replaced?", choices=select_choices(REPRINT_REASONS.items()),
+                         validators=[DataRequired()])
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Name, reference, e-mail or organisation", validators=[Length(max=120)])

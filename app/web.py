@@ -1,0 +1,72 @@
+"""What every page shares: security headers, the login hook, error pages, template helpers."""
+from __future__ import annotations
+
+from flask import Flask, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db, login_manager
+from .models import StaffUser
+
+
+def install_web_defaults(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @app.after_request
+    def security_headers(response):
+        # No inline scripts anywhere, no third-party origins: the app serves all it needs.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            "script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint and not request.endpoint.startswith(("static", "register.")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        app.logger.info("CSRF refused: %s", error.description)
+        return render_template("error.html", title="Form expired",
+                               message="The form was not accepted because its security token is "
+                                       "missing or expired. Reload the page and try again."), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("error.html", title="Not allowed",
+                               message="Your account does not have access to this page."), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("error.html", title="Not found",
+                               message="There is nothing at this address."), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("error.html", title="Upload too large",
+                               message="The upload is larger than this server accepts. "
+                                       "Photos may be up to 10 MB."), 413
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_template("error.html", title="Too many attempts",
+                               message="Too many submissions from your network. "
+                                       "Please wait a minute and try again."), 429
+
+    @app.route("/")
+    def home():
+        return redirect(url_for("auth.login"))
+
+    @app.context_processor
+    def helpers():
+        from .services.countries import country_name
+        return {"country_name": country_name}

@@ -1,0 +1,104 @@
+"""The whole path as its users walk it: register, approve, print, scan at the door."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, Badge, Delegate, DelegateStatus, Scan, ScanVerdict
+from support import csrf_token, pdf_text, qr_codes_in_pdf
+
+
+def register(client, photo_jpeg, **overrides):
+    data = {
+        "csrf_token": csrf_token(client, "/events/amim22/register"),
+        "honorific": "Colonel", "given_name": "Siti Nurhaliza", "family_name": "binti Omar",
+        "native_name": "", "organisation": "Defence Intelligence Organisation",
+        "position": "Head of Regional Analysis", "country": "MY", "category": "D",
+        "email": "siti.omar@example.my", "phone": "+60 13-222 1010", "consent": "y",
+        "photo": (io.BytesIO(photo_jpeg), "me.jpg", "image/jpeg"),
+    }
+    data.update(overrides)
+    return client.post("/events/amim22/register", data=data, content_type="multipart/form-data")
+
+
+def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
+        client, event, login, photo_jpeg):
+    response = register(client, photo_jpeg)
+    assert response.status_code == 302
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    person = db.session.scalar(select(Delegate))
+    assert person.reference in thanks
+    assert person.status is DelegateStatus.SUBMITTED
+    assert person.phone == "+60132221010"
+    assert person.photo_file
+
+    login("accreditation")
+    queue = client.get("/staff/queue").get_data(as_text=True)
+    assert "Siti Nurhaliza binti Omar" in queue
+    response = client.post(f"/staff/delegates/{person.id}/approve",
+                           data={"csrf_token": csrf_token(client, "/staff/queue")})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert person.status is DelegateStatus.APPROVED
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/queue")})
+
+    login("desk")
+    found = client.get("/staff/desk?q=siti").get_data(as_text=True)
+    assert person.reference in found
+    response = client.post(f"/staff/delegates/{person.id}/print",
+                           data={"csrf_token": csrf_token(client, f"/staff/delegates/{person.id}")})
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    pdf = response.data
+    badge = db.session.scalar(select(Badge))
+    assert badge.printed_at is not None
+    assert qr_codes_in_pdf(pdf) == [badge.code]
+    assert "Siti Nurhaliza binti Omar" in pdf_text(pdf).replace("\n", " ")
+    # The code carries nothing personal: it is not derived from the person's data.
+    assert person.reference not in badge.code and "SITI" not in badge.code
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+
+    login("door")
+    token = csrf_token(client, "/door/")
+    scanned = qr_codes_in_pdf(pdf)[0]
+    response = client.post("/api/v1/scans", json={"code": scanned, "checkpoint": "MAIN"},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["verdict"] == "accepted" and body["accepted"] is True
+    assert body["person"]["name"] == "Siti Nurhaliza binti Omar"
+    assert client.get(body["person"]["photo_url"]).mimetype == "image/jpeg"
+    assert db.session.scalar(select(Scan)).verdict is ScanVerdict.ACCEPTED
+
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"delegate.registered", "delegate.approved", "badge.issued", "badge.printed"} <= actions
+
+
+def test_registration_with_errors_shows_them_and_stores_nothing(client, event, photo_jpeg):
+    response = register(client, photo_jpeg, given_name="", email="not-an-email", consent="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This field is required." in page
+    assert "You need to agree to the privacy notice." in page
+    assert db.session.scalar(select(Delegate)) is None
+
+
+def test_a_non_image_photo_is_refused_with_a_clear_message(client, event):
+    response = register(client, b"", photo=(io.BytesIO(b"%PDF-1.4 not a photo"), "me.jpg"))
+    assert response.status_code == 400
+    assert "not a readable image" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Delegate)) is None
+
+
+def test_door_page_without_javascript_shows_the_verdict(client, event, login):
+    login("door")
+    page = client.get("/door/").get_data(as_text=True)
+    checkpoint_id = event.checkpoints[0].id
+    response = client.post("/door/", data={"csrf_token": csrf_token(client, "/door/"),
+                                           "checkpoint": str(checkpoint_id), "direction": "in",
+                                           "code": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
+    html = response.get_data(as_text=True)
+    assert "REFUSED" in html and "Unknown badge" in html
+    assert "Scan a badge" in page

@@ -1,0 +1,142 @@
+"""Fixtures: a fresh app per test on SQLite, or on PostgreSQL when
+LANYARD_TEST_DATABASE_URL is set (each xdist worker gets its own schema)."""
+from __future__ import annotations
+
+import contextvars
+import os
+import random
+import re
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+from app.models import StaffRole
+from app.services.audit import Actor
+from app.services.demo import create_demo_event, portrait
+from app.services.staff import create_staff_user
+
+from support import PASSWORD, csrf_token
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id):
+    """A migrated, empty database for this test session (or xdist worker)."""
+    url = os.environ.get("LANYARD_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    schema = f"lanyard_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(_psycopg(url))
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    yield f"{_psycopg(url)}{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def _psycopg(url: str) -> str:
+    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("migrate"))})
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The test itself holds an app context (for db.session); without this, requests
+    would share it, and with it `g` and the database session.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's objects see what the request wrote
+        return response
+
+
+@pytest.fixture
+def app(migrated, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": migrated,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    })
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables():
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def event(app):
+    """The demo event with no delegates: ten delegations, categories, zones, checkpoints."""
+    event, _ = create_demo_event(0)
+    return event
+
+
+@pytest.fixture
+def staff(app):
+    """Make a staff account for a role on demand: staff("desk") -> StaffUser."""
+    made = {}
+
+    def make(role: str):
+        if role not in made:
+            made[role] = create_staff_user(f"{role}@test.example", PASSWORD, StaffRole(role),
+                                           Actor.cli("test"))
+        return made[role]
+    return make
+
+
+@pytest.fixture
+def login(client, staff):
+    """Log in through the login form as a user with this role."""
+    def do(role: str):
+        user = staff(role)
+        token = csrf_token(client, "/login")
+        response = client.post("/login", data={"csrf_token": token, "email": user.email,
+                                               "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+    return do
+
+
+@pytest.fixture
+def photo_jpeg():
+    return portrait(random.Random(7))
+

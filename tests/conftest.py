@@ -108,7 +108,7 @@ def client(app):
 @pytest.fixture
 def event(app):
     """The demo event with no delegates: ten delegations, categories, zones, checkpoints."""
-    event, _ = create_demo_event(0)
+    event, _ = create_demo_event(0, with_staff=False)
     return event
 
 

@@ -10,7 +10,7 @@ import zxingcpp
 from badges import (LayoutError, list_layouts, list_sheets, load_layout, load_sheet,
                     render_badges)
 from badges.layout import parse_layout
-from badge_helpers import make_badge
+from badge_support import make_badge
 
 MM = 72 / 25.4
 STOCKS = {"cr80-portrait": (53.98, 85.60), "cr80-landscape": (85.60, 53.98),

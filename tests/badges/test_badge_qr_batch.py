@@ -3,7 +3,7 @@ back to each badge's own code at 150 dpi."""
 import pypdfium2 as pdfium
 
 from badges import render_badges
-from badge_helpers import decode_page, make_badge, make_code
+from badge_support import decode_page, make_badge, make_code
 
 COUNT = 5000
 SAMPLE = range(0, COUNT, 250)

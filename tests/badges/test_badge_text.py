@@ -12,7 +12,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from badges import list_layouts, load_layout, render_badges, render_sample_csv
 from badges.text import clean, fit_text, layout_runs
-from badge_helpers import make_badge, make_code
+from badge_support import make_badge, make_code
 
 REFERENCE = Path(__file__).parent / "reference"
 SCRIPTS = {
@@ -158,9 +158,7 @@ def test_clean_normalises_to_nfc_and_drops_control_characters():
 
 
 def test_sample_csv_renders_every_row_with_photos_relative_to_the_csv(tmp_path, event):
-    src = Path(__file__).resolve().parents[3] / "shared" / "samples" / "delegates.csv"
-    if not src.exists():
-        src = Path("/work/shared/samples/delegates.csv")
+    src = Path(__file__).resolve().parents[2] / "app" / "demo_delegates.csv"
     rows = src.read_text(encoding="utf-8").splitlines()
     photo = tmp_path / "photos" / "p1.png"
     photo.parent.mkdir()

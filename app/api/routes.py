@@ -9,7 +9,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Checkpoint, ScanDirection, StaffRole
 from ..services.audit import Actor
-from ..services.checkin import ScanOutcome, record_scan
+from ..services.checkin import NonceReused, ScanOutcome, record_scan
+from ..services.errors import ServiceError
 from ..services.countries import country_name
 from . import api_bp
 
@@ -61,8 +62,13 @@ def create_scan():
     device = body.get("device")
     if not isinstance(device, str) or not device:
         device = request.user_agent.string or ""
-    outcome = record_scan(checkpoint, code, direction, Actor.current(), nonce=nonce,
-                          device=device[:120], scanned_at=scanned_at)
+    try:
+        outcome = record_scan(checkpoint, code, direction, Actor.current(), nonce=nonce,
+                              device=device[:120], scanned_at=scanned_at)
+    except NonceReused as exc:
+        return _error(409, exc.code, exc.message)
+    except ServiceError as exc:
+        return _error(400, exc.code, exc.message)
     return jsonify(scan_json(outcome)), 200 if outcome.replayed else 201
 
 

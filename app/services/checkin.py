@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import (Badge, Checkpoint, Delegate, DelegateStatus, Scan, ScanDirection,
+from ..models import (Badge, Checkpoint, Delegate, DelegateStatus, Event, Scan, ScanDirection,
                       ScanVerdict)
 from ..models._types import utcnow
 from .audit import Actor
 from .codes import clean_scanned_code, looks_like_badge_code
+from .errors import ServiceError
+
+# A door's clock may be a little ahead of the server's; more than this is a wrong clock.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+class NonceReused(ServiceError):
+    """A nonce came back with a different code, checkpoint or door account."""
+
+    code = "nonce_reused"
 
 
 @dataclass(frozen=True)
@@ -32,11 +43,21 @@ class ScanOutcome:
 def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, actor: Actor,
                 *, device: str = "", nonce: str | None = None,
                 scanned_at: datetime | None = None) -> ScanOutcome:
-    """Decide whether this code may pass this checkpoint now, and record the scan."""
+    """Decide whether this code may pass this checkpoint now, and record the scan.
+
+    `scanned_at` is the door's own time (kept for the record and the validity
+    dates); the order of entries and exits is the order the server received them.
+    """
+    now = utcnow()
+    if scanned_at is not None and scanned_at > now + CLOCK_TOLERANCE:
+        raise ServiceError("The scan time is in the future; check the scanner's clock.",
+                           code="bad_time", field="scanned_at")
+    raw_code = (raw_code or "")[:256]
+    staff_id = actor.user.id if actor.user else None
     if nonce:
         earlier = db.session.scalar(select(Scan).where(Scan.nonce == nonce))
         if earlier is not None:
-            return _outcome(earlier, replayed=True)
+            return _replay(earlier, checkpoint, raw_code, direction, staff_id)
 
     code = clean_scanned_code(raw_code)
     badge = None
@@ -44,11 +65,15 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         badge = db.session.scalar(
             select(Badge).join(Badge.delegate)
             .where(Badge.code == code, Delegate.event_id == checkpoint.event_id))
-    verdict = _decide(checkpoint, badge, direction)
-    scan = Scan(checkpoint=checkpoint, badge=badge, raw_code=(raw_code or "")[:256],
-                direction=direction, verdict=verdict, scanned_at=scanned_at or utcnow(),
-                staff_id=actor.user.id if actor.user else None, device=device[:120],
-                nonce=nonce or None)
+    if badge is not None and direction is ScanDirection.IN and checkpoint.single_entry:
+        # Two lanes scanning copies of one badge at once: the second waits for
+        # the first to be recorded, then sees the person inside.
+        db.session.execute(select(Delegate.id).where(Delegate.id == badge.delegate_id)
+                           .with_for_update())
+    verdict = _decide(checkpoint, badge, direction, scanned_at or now)
+    scan = Scan(checkpoint=checkpoint, badge=badge, raw_code=raw_code, direction=direction,
+                verdict=verdict, scanned_at=scanned_at or now, recorded_at=now,
+                staff_id=staff_id, device=device[:120], nonce=nonce or None)
     try:
         with db.session.begin_nested():
             db.session.add(scan)
@@ -56,12 +81,23 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
     except IntegrityError:
         # The same nonce arrived twice at once: the first one wins.
         db.session.rollback()
-        return _outcome(db.session.scalar(select(Scan).where(Scan.nonce == nonce)), replayed=True)
+        earlier = db.session.scalar(select(Scan).where(Scan.nonce == nonce))
+        return _replay(earlier, checkpoint, raw_code, direction, staff_id)
     db.session.commit()
     return _outcome(scan)
 
 
-def _decide(checkpoint: Checkpoint, badge: Badge | None, direction: ScanDirection) -> ScanVerdict:
+def _replay(earlier: Scan, checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
+            staff_id: int | None) -> ScanOutcome:
+    same = (earlier.checkpoint_id == checkpoint.id and earlier.raw_code == raw_code
+            and earlier.direction is direction and earlier.staff_id == staff_id)
+    if not same:
+        raise NonceReused("This nonce was already used for another scan.", field="nonce")
+    return _outcome(earlier, replayed=True)
+
+
+def _decide(checkpoint: Checkpoint, badge: Badge | None, direction: ScanDirection,
+            when: datetime) -> ScanVerdict:
     if badge is None:
         return ScanVerdict.UNKNOWN_CODE
     delegate = badge.delegate
@@ -72,11 +108,22 @@ def _decide(checkpoint: Checkpoint, badge: Badge | None, direction: ScanDirectio
         return ScanVerdict.NOT_APPROVED
     if direction is ScanDirection.OUT:
         return ScanVerdict.ACCEPTED  # leaving is always allowed
+    if not _within_event_days(delegate.event, when):
+        return ScanVerdict.NOT_VALID_NOW
     if checkpoint.zone is not None and checkpoint.zone not in delegate.zones:
         return ScanVerdict.WRONG_CHECKPOINT
     if checkpoint.single_entry and _is_inside(checkpoint, delegate):
         return ScanVerdict.ALREADY_INSIDE
     return ScanVerdict.ACCEPTED
+
+
+def _within_event_days(event: Event, when: datetime) -> bool:
+    """Whether `when` falls on one of the event's days at the venue (the dates printed on badges)."""
+    try:
+        venue_time = when.astimezone(ZoneInfo(event.timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        venue_time = when
+    return event.starts_on <= venue_time.date() <= event.ends_on
 
 
 def _is_inside(checkpoint: Checkpoint, delegate: Delegate) -> bool:
@@ -85,7 +132,7 @@ def _is_inside(checkpoint: Checkpoint, delegate: Delegate) -> bool:
         select(Scan.direction).join(Scan.badge)
         .where(Scan.checkpoint_id == checkpoint.id, Badge.delegate_id == delegate.id,
                Scan.verdict == ScanVerdict.ACCEPTED)
-        .order_by(Scan.scanned_at.desc(), Scan.id.desc()).limit(1))
+        .order_by(Scan.id.desc()).limit(1))
     return last is ScanDirection.IN
 
 

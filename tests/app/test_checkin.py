@@ -1,12 +1,17 @@
 """What the door answers for each kind of badge, through the scan API."""
 from __future__ import annotations
 
+import os
+import threading
+from datetime import date, datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Checkpoint, Scan, ScanVerdict
+from app.models import Checkpoint, Scan, ScanDirection, ScanVerdict
 from app.services.audit import Actor
+from app.services.checkin import record_scan
 from app.services.issuance import issue_badge, reprint_badge
 from app.services.registration import Application, register_delegate
 from app.services.vetting import approve_delegate, reject_delegate
@@ -147,3 +152,78 @@ def test_door_staff_see_the_photo_of_the_badge_they_scanned_only(event, door, cl
 
 def test_every_verdict_has_a_title_for_the_door_screen():
     assert all(v.title and v.title != v.value for v in ScanVerdict)
+
+
+def test_a_nonce_reused_for_another_code_is_refused_not_answered(event, door, client):
+    badge = badged(event)
+    door(badge.code, nonce="scan-0002-abcdef")
+    response = client.post("/api/v1/scans", headers={"X-CSRFToken": csrf_token(client, "/door/")},
+                           json={"code": "A" * 32, "checkpoint": "MAIN", "nonce": "scan-0002-abcdef"})
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "nonce_reused"
+    assert "Vanna" not in response.get_data(as_text=True)
+
+
+def test_a_scan_time_in_the_future_is_refused(event, client, login):
+    badge = badged(event)
+    login("door")
+    response = client.post("/api/v1/scans", headers={"X-CSRFToken": csrf_token(client, "/door/")},
+                           json={"code": badge.code, "checkpoint": "MAIN", "direction": "out",
+                                 "scanned_at": "2099-01-01T00:00:00+00:00"})
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_time"
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_badges_open_doors_only_on_the_event_days_at_the_venue(event, door):
+    badge = badged(event)
+    event.starts_on, event.ends_on = date(2020, 1, 1), date(2020, 1, 3)
+    db.session.commit()
+    assert door(badge.code)["verdict"] == "not_valid_now"
+    assert door(badge.code, direction="out")["verdict"] == "accepted"  # leaving is always allowed
+    # 23:30 UTC on 31 December is already 1 January in Kuala Lumpur.
+    assert door(badge.code, scanned_at="2019-12-31T23:30:00+00:00")["verdict"] == "accepted"
+
+
+def test_entry_order_follows_the_server_not_a_fast_door_clock(event, door):
+    badge = badged(event)
+    ahead = (datetime.now(timezone.utc) + timedelta(minutes=4)).isoformat()
+    door(badge.code, scanned_at=ahead)  # door A's clock runs fast
+    door(badge.code, direction="out")  # door B, correct clock
+    assert door(badge.code)["verdict"] == "accepted"
+
+
+def test_door_staff_cannot_open_photos_of_scans_made_by_others(event, client, login, staff,
+                                                               photo_jpeg):
+    badge = badged(event, photo_jpeg)
+    main = db.session.scalar(select(Checkpoint).where(Checkpoint.code == "MAIN"))
+    other = staff("admin")
+    scan = record_scan(main, badge.code, ScanDirection.IN, Actor.staff(other)).scan
+    login("door")
+    assert client.get(f"/door/scans/{scan.id}/photo").status_code == 403
+
+
+@pytest.mark.skipif(not os.environ.get("LANYARD_TEST_DATABASE_URL"),
+                    reason="concurrent lanes need PostgreSQL (LANYARD_TEST_DATABASE_URL)")
+def test_two_lanes_scanning_copies_of_one_badge_at_once_let_in_one(app, event):
+    badge = badged(event)
+    main_id = db.session.scalar(select(Checkpoint.id).where(Checkpoint.code == "MAIN"))
+    for round_ in range(5):
+        barrier = threading.Barrier(2)
+        verdicts = []
+
+        def lane():
+            with app.app_context():
+                checkpoint = db.session.get(Checkpoint, main_id)
+                barrier.wait()
+                verdicts.append(record_scan(checkpoint, badge.code, ScanDirection.IN, ACTOR).verdict)
+                db.session.remove()
+
+        threads = [threading.Thread(target=lane) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(verdicts) == [ScanVerdict.ACCEPTED, ScanVerdict.ALREADY_INSIDE], round_
+        with app.app_context():
+            record_scan(db.session.get(Checkpoint, main_id), badge.code, ScanDirection.OUT, ACTOR)
+            db.session.remove()

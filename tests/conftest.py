@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import random
 import re
 import uuid
 
@@ -17,10 +16,10 @@ from app import create_app
 from app.extensions import db
 from app.models import StaffRole
 from app.services.audit import Actor
-from app.services.demo import create_demo_event, portrait
+from app.services.demo import create_demo_event
 from app.services.staff import create_staff_user
 
-from support import PASSWORD, csrf_token  # noqa: F401
+from support import PASSWORD, csrf_token, sample_photo  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +142,7 @@ def login(client, staff):
 
 @pytest.fixture
 def photo_jpeg():
-    return portrait(random.Random(7))
+    return sample_photo()
 
 
 

@@ -1,6 +1,8 @@
 """Helpers the tests share: reading forms and PDFs the way a user's tools would."""
 from __future__ import annotations
 
+import functools
+import random
 import re
 
 PASSWORD = "correct horse battery staple"
@@ -38,3 +40,10 @@ def pdf_text(pdf: bytes) -> str:
         return "\n".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
+
+
+@functools.cache
+def sample_photo() -> bytes:
+    """A generated passport-style portrait, normalised as uploads are."""
+    from app.services.demo import portrait
+    return portrait(random.Random(7))

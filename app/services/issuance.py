@@ -18,6 +18,12 @@ REPRINT_REASONS = {
 }
 
 
+class BadgeClash(InvalidState):
+    """Another desk issued or replaced this person's badge at the same moment."""
+
+    code = "badge_clash"
+
+
 def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
     """The first badge for an approved person."""
     _require_printable(delegate)
@@ -27,6 +33,28 @@ def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
             "reprint it to replace it.")
     badge = _new_badge(delegate, actor)
     db.session.commit()
+    return badge
+
+
+def badge_for_printing(delegate: Delegate, actor: Actor) -> Badge:
+    """The badge to print now: the current one if it is still at the desk, else a first one.
+
+    A badge already handed over is never printed again with the same code: two
+    live copies would exist. Replace it instead (the old one then stops working).
+    """
+    _require_printable(delegate)
+    badge = delegate.current_badge
+    if badge is None:
+        try:
+            return issue_badge(delegate, actor)
+        except BadgeClash:
+            badge = delegate.current_badge  # the other desk's badge is the one to print
+            if badge is None:
+                raise
+    if badge.handed_over_at is not None:
+        raise InvalidState(
+            f"Badge {badge.serial} was handed over to {delegate.printed_name}; printing it again "
+            "would make a second working copy. Replace the badge instead.")
     return badge
 
 
@@ -52,11 +80,18 @@ def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
 
 
 def issue_missing_badges(delegates: list[Delegate], actor: Actor) -> list[Badge]:
-    """The current badge of each approved person, issuing first badges in one transaction."""
+    """The badge to print for each person, issuing first badges in one transaction.
+
+    Nothing is issued unless every person can print: one refusal refuses the run.
+    """
     badges = []
     for delegate in delegates:
         _require_printable(delegate)
-        badges.append(delegate.current_badge or _new_badge(delegate, actor))
+        badge = delegate.current_badge
+        if badge is not None and badge.handed_over_at is not None:
+            raise InvalidState(f"Badge {badge.serial} of {delegate.printed_name} was handed over; "
+                               "replace it at the delegate's page instead.")
+        badges.append(badge or _new_badge(delegate, actor))
     db.session.commit()
     return badges
 
@@ -86,23 +121,27 @@ def _require_printable(delegate: Delegate) -> None:
         raise InvalidState(
             f"{delegate.printed_name} is {delegate.status.title.lower()}; "
             "only approved people get a badge.")
+    if not delegate.photo_file:
+        # Door staff compare the face with the photo; a badge without one proves nothing.
+        raise InvalidState(f"{delegate.printed_name} has no photo yet; a badge needs one.")
 
 
 def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
     version = max((b.version for b in delegate.badges), default=0) + 1
-    for _ in range(3):
-        badge = Badge(version=version, code=new_badge_code(),
-                      issued_by_id=actor.user.id if actor.user else None)
-        try:
-            with db.session.begin_nested():
-                db.session.add(badge)
-                delegate.badges.append(badge)
-                db.session.flush()
-            break
-        except IntegrityError:
-            continue  # a code clash is ~2^-80; the savepoint is undone, draw again
-    else:
-        raise InvalidState("Could not allocate a badge code; try again.")
+    badge = Badge(version=version, code=new_badge_code(),
+                  issued_by_id=actor.user.id if actor.user else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(badge)
+            delegate.badges.append(badge)
+            db.session.flush()
+    except IntegrityError:
+        # (delegate, version) is unique: another desk issued this version first.
+        # (A clash of two random 160-bit codes would land here too, at odds of 2^-80.)
+        db.session.rollback()
+        db.session.refresh(delegate)
+        raise BadgeClash(f"Another desk has just printed a badge for {delegate.printed_name}; "
+                         "reload the page.") from None
     record(actor, "badge.issued", badge, after={"serial": badge.serial, "version": version})
     return badge
 

@@ -12,8 +12,7 @@ from ..services.codes import clean_reference
 from ..services.errors import ServiceError
 from ..services.photos import read_photo
 from ..formkit import select_choices
-from ..services.printing import (badge_data, draft_badge_data, render_badge_pdf,
-                                 render_badge_png)
+from ..services.printing import draft_badge_data, render_badge_pdf, render_badge_png
 from . import staff_bp
 from .forms import ActionForm, BatchPrintForm, NoteForm, ReprintForm, SearchForm
 
@@ -75,9 +74,8 @@ def delegate(delegate_id: int):
     person = _delegate_or_404(delegate_id)
     missing = []
     if person.status is DelegateStatus.APPROVED:
-        badge = person.current_badge
-        data = badge_data(badge) if badge is not None else draft_badge_data(person)
-        _, report = render_badge_png(person.event, data, layout=person.category.layout, dpi=10)
+        _, report = render_badge_png(person.event, draft_badge_data(person),
+                                     layout=person.category.layout, dpi=10)
         missing = report.missing_glyphs
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
                            note_form=NoteForm(), reprint_form=ReprintForm(), missing_glyphs=missing)
@@ -141,7 +139,7 @@ def print_badge(delegate_id: int):
         abort(400)
     actor = Actor.current()
     try:
-        badge = person.current_badge or issuance.issue_badge(person, actor)
+        badge = issuance.badge_for_printing(person, actor)
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("staff.delegate", delegate_id=person.id))
@@ -181,9 +179,8 @@ def hand_over(badge_id: int):
 def badge_preview(delegate_id: int):
     """The badge as it will print (a placeholder code until one is issued)."""
     person = _delegate_or_404(delegate_id)
-    badge = person.current_badge
-    data = badge_data(badge) if badge is not None else draft_badge_data(person)
-    png, _ = render_badge_png(person.event, data, layout=person.category.layout)
+    # Always a placeholder code: an image of a live code would be a working copy.
+    png, _ = render_badge_png(person.event, draft_badge_data(person), layout=person.category.layout)
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -205,19 +202,20 @@ def print_batch():
         [("", "All categories")] + [(c.code, f"{c.code} {c.name}") for c in event.categories])
     form.sheet.choices = select_choices(
         [("", "One badge per page (card printer)")] + [(s, s) for s in list_sheets()])
-    people = _batch_people(event, form) if request.method == "POST" or request.args else []
+    people, blocked = _batch_people(event, form) if request.method == "POST" or request.args \
+        else ([], [])
     if form.validate_on_submit():
         if not people:
             flash("Nobody to print: no approved person matches.", "error")
         else:
             actor = Actor.current()
-            badges = issuance.issue_missing_badges(people, actor)
             try:
+                badges = issuance.issue_missing_badges(people, actor)
+            except ServiceError as exc:
+                flash(exc.message, "error")
+            else:
                 pdf, report = render_badge_pdf(event, badges, sheet=form.sheet.data or None,
                                                back=form.back.data)
-            except ValueError as exc:  # a layout that does not fit the sheet's cells
-                flash(f"Cannot print on this paper: {exc}", "error")
-            else:
                 for warning in report.warnings:
                     current_app.logger.warning("batch print: %s", warning)
                 issuance.mark_printed(badges, actor)
@@ -225,10 +223,14 @@ def print_batch():
                 response.headers["Content-Disposition"] = \
                     f'inline; filename="badges-{event.slug}-{len(badges)}.pdf"'
                 return response
-    return render_template("staff/print_batch.html", form=form, event=event, people=people)
+    return render_template("staff/print_batch.html", form=form, event=event, people=people,
+                           blocked=blocked)
 
 
-def _batch_people(event: Event, form: BatchPrintForm) -> list[Delegate]:
+def _batch_people(event: Event, form: BatchPrintForm) -> tuple[list[Delegate], list[Delegate]]:
+    """(people to print, approved people who cannot print yet for want of a photo).
+
+    Badges already handed over are out in the world: a print run never copies them."""
     query = select(Delegate).where(Delegate.event_id == event.id,
                                    Delegate.status == DelegateStatus.APPROVED)
     if form.delegation.data:
@@ -236,9 +238,10 @@ def _batch_people(event: Event, form: BatchPrintForm) -> list[Delegate]:
     if form.category.data:
         query = query.join(Delegate.category).where(Category.code == form.category.data)
     people = db.session.scalars(query.order_by(Delegate.country, Delegate.printed_name)).all()
+    people = [p for p in people if p.current_badge is None or p.current_badge.handed_over_at is None]
     if form.only_unprinted.data:
         people = [p for p in people if p.current_badge is None or p.current_badge.printed_at is None]
-    return people
+    return [p for p in people if p.photo_file], [p for p in people if not p.photo_file]
 
 
 def _badge_pdf_response(badge: Badge, actor: Actor) -> Response:

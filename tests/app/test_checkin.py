@@ -15,12 +15,13 @@ from app.services.checkin import record_scan
 from app.services.issuance import issue_badge, reprint_badge
 from app.services.registration import Application, register_delegate
 from app.services.vetting import approve_delegate, reject_delegate
-from support import csrf_token
+from support import csrf_token, sample_photo
 
 ACTOR = Actor.cli("test")
 
 
 def person(event, photo_jpeg=None, category="D", email="vanna@example.kh"):
+    photo_jpeg = photo_jpeg or sample_photo()
     return register_delegate(event, Application(
         given_name="Vanna", family_name="Keo", native_name="កែវ វណ្ណា", country="KH",
         category_code=category, email=email, organisation="Royal Cambodian Armed Forces"),

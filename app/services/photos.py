@@ -143,3 +143,9 @@ def read_photo(name: str) -> bytes | None:
         return None
     path = photo_dir() / Path(name).name
     return path.read_bytes() if path.exists() else None
+
+
+def delete_photo(name: str) -> None:
+    """Remove a photo that was replaced; a missing file is not an error."""
+    if name:
+        (photo_dir() / Path(name).name).unlink(missing_ok=True)

@@ -23,7 +23,38 @@ def _clean(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
-class ApplicantForm(FlaskForm):
+class PhotoForm(FlaskForm):
+    """A photo upload with the crop chosen in the browser (all optional without JavaScript)."""
+
+    photo = FileField("Passport-style photo")
+    crop_x = FloatField(widget=HiddenField.widget, validators=[Optional()])
+    crop_y = FloatField(widget=HiddenField.widget, validators=[Optional()])
+    crop_width = FloatField(widget=HiddenField.widget, validators=[Optional()])
+    crop_height = FloatField(widget=HiddenField.widget, validators=[Optional()])
+
+    @property
+    def crop_box(self) -> CropBox | None:
+        values = (self.crop_x.data, self.crop_y.data, self.crop_width.data, self.crop_height.data)
+        if any(v is None for v in values) or values[2] <= 0 or values[3] <= 0:
+            return None
+        return CropBox(*values)
+
+    def normalised_photo(self) -> bytes | None:
+        """The uploaded photo as a clean JPEG; None if none was sent.
+
+        A photo that cannot be used adds its reason to the photo field's errors.
+        """
+        upload = self.photo.data
+        if not upload or not getattr(upload, "filename", ""):
+            return None
+        try:
+            return normalise_photo(upload.read(), self.crop_box)
+        except PhotoError as exc:
+            self.photo.errors = [*self.photo.errors, str(exc)]
+            return None
+
+
+class ApplicantForm(PhotoForm):
     """What a person tells about themselves: used to apply, to correct, and by liaison officers."""
 
     class Meta:
@@ -59,11 +90,6 @@ class ApplicantForm(FlaskForm):
     departure_on = DateField("Departure date", validators=[Optional()])
     dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=500)])
     access_needs = TextAreaField("Accessibility needs", validators=[Optional(), Length(max=500)])
-    photo = FileField("Passport-style photo")
-    crop_x = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    crop_y = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    crop_width = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    crop_height = FloatField(widget=HiddenField.widget, validators=[Optional()])
 
     def __init__(self, *args, event=None, categories=(), phone_region: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,27 +147,6 @@ class ApplicantForm(FlaskForm):
     def validate_departure_on(self, field):
         if field.data and self.arrival_on.data and field.data < self.arrival_on.data:
             raise ValidationError("Departure cannot be before arrival.")
-
-    @property
-    def crop_box(self) -> CropBox | None:
-        values = (self.crop_x.data, self.crop_y.data, self.crop_width.data, self.crop_height.data)
-        if any(v is None for v in values) or values[2] <= 0 or values[3] <= 0:
-            return None
-        return CropBox(*values)
-
-    def normalised_photo(self) -> bytes | None:
-        """The uploaded photo as a clean JPEG; None if none was sent.
-
-        A photo that cannot be used adds its reason to the photo field's errors.
-        """
-        upload = self.photo.data
-        if not upload or not getattr(upload, "filename", ""):
-            return None
-        try:
-            return normalise_photo(upload.read(), self.crop_box)
-        except PhotoError as exc:
-            self.photo.errors = [*self.photo.errors, str(exc)]
-            return None
 
     def application(self, country: str, *, consent: bool) -> Application:
         return Application(

@@ -12,6 +12,7 @@ from ..services.codes import clean_reference
 from ..services.errors import ServiceError
 from ..services.photos import read_photo
 from ..services.printing import render_badge_pdf
+from ..services.registration import duplicates_by_delegate, find_duplicates
 from . import staff_bp
 from .forms import ActionForm, NoteForm, ReprintForm, SearchForm
 
@@ -41,7 +42,8 @@ def queue():
     counts = dict(db.session.execute(
         select(Delegate.status, func.count()).group_by(Delegate.status)).all())
     return render_template("staff/queue.html", delegates=delegates, wanted=wanted,
-                           counts=counts, statuses=list(DelegateStatus), form=ActionForm())
+                           counts=counts, statuses=list(DelegateStatus), form=ActionForm(),
+                           duplicates=duplicates_by_delegate(delegates))
 
 
 @staff_bp.route("/desk")
@@ -73,7 +75,8 @@ def find_delegates(text: str, limit: int = 50) -> list[Delegate]:
 def delegate(delegate_id: int):
     person = _delegate_or_404(delegate_id)
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
-                           note_form=NoteForm(), reprint_form=ReprintForm())
+                           note_form=NoteForm(), reprint_form=ReprintForm(),
+                           duplicates=find_duplicates(person))
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/photo")

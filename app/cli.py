@@ -48,10 +48,17 @@ def demo(delegates: int) -> None:
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([r.value for r in StaffRole]))
-@click.password_option(prompt="Password", help="Read from a prompt, or from stdin when piped.")
-def create_user(email: str, role: str, password: str) -> None:
-    """Create a staff account. The password is never taken from the command line."""
+def create_user(email: str, role: str) -> None:
+    """Create a staff account; the password is read from a prompt, or from stdin when piped.
+
+    There is deliberately no --password option: arguments end up in shell
+    history and in every user's process list.
+    """
     from .services.staff import create_staff_user
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
     ensure_schema()
     try:
         user = create_staff_user(email, password, StaffRole(role), Actor.cli("create-user"))

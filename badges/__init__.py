@@ -4,9 +4,10 @@ from .layout import (Element, Layout, LayoutError, Sheet, list_layouts, list_she
                      load_layout, load_sheet)
 from .model import BadgeData, EventInfo, MissingGlyph, RenderReport
 from .render import BadgeDataError, render_badges
+from .sample import render_sample_csv
 
 __all__ = [
     "BadgeData", "BadgeDataError", "Element", "EventInfo", "Layout", "LayoutError",
     "MissingGlyph", "RenderReport", "Sheet", "list_layouts", "list_sheets", "load_layout",
-    "load_sheet", "render_badges",
+    "load_sheet", "render_badges", "render_sample_csv",
 ]

@@ -2,11 +2,12 @@
 one filled path of merged horizontal runs per symbol."""
 from __future__ import annotations
 
-import functools
 import re
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+
+from . import qrencode
 
 QUIET_ZONE = 4  # modules of white on every side
 MAX_CODE_CHARS = 120
@@ -33,44 +34,46 @@ def modules_for_length(chars: int) -> int:
     return 17 + 4 * version_for("A" * chars)
 
 
-@functools.lru_cache(maxsize=256)
+def qr_rows(code: str) -> tuple[int, list[int]]:
+    """(modules per side, rows as ints) without quiet zone; a set bit is dark."""
+    if _ALNUM.match(code):
+        return qrencode.encode(code)
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    qr.add_data(code)
+    qr.make(fit=True)
+    return len(qr.modules), [int("".join("1" if m else "0" for m in row), 2) for row in qr.modules]
+
+
 def qr_matrix(code: str) -> tuple[tuple[bool, ...], ...]:
     """Module matrix without quiet zone; True is dark."""
-    qr = qrcode.QRCode(version=version_for(code), error_correction=ERROR_CORRECT_M, border=0)
-    qr.add_data(code, optimize=0)
-    qr.make(fit=False)
-    return tuple(tuple(bool(m) for m in row) for row in qr.modules)
+    size, rows = qr_rows(code)
+    return tuple(tuple(c == "1" for c in format(r, f"0{size}b")) for r in rows)
 
 
-def qr_path_ops(matrix) -> str:
+_DARK_RUN = re.compile(r"1+")
+
+
+def qr_path_ops(size: int, rows: list[int]) -> str:
     """PDF path operators in module units, y down, one rectangle per horizontal run."""
     ops = []
     append = ops.append
-    for y, row in enumerate(matrix):
-        x = 0
-        n = len(row)
-        while x < n:
-            if row[x]:
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                append(f"{start} {y} {x - start} 1 re")
-            else:
-                x += 1
+    for y, row in enumerate(rows):
+        for m in _DARK_RUN.finditer(format(row, f"0{size}b")):
+            start, end = m.span()
+            append(f"{start} {y} {end - start} 1 re")
     return "\n".join(ops)
 
 
 def module_size(code_or_modules, box: float) -> float:
     """Module size in points when the symbol and its quiet zone fill `box` points."""
-    modules = code_or_modules if isinstance(code_or_modules, int) else len(qr_matrix(code_or_modules))
+    modules = code_or_modules if isinstance(code_or_modules, int) else qr_rows(code_or_modules)[0]
     return box / (modules + 2 * QUIET_ZONE)
 
 
 def draw_qr(canvas, code: str, x: float, y: float, size: float, *, background: bool = True) -> float:
     """Draw `code` in the size x size square with lower-left corner (x, y),
     quiet zone included. Returns the module size in points."""
-    matrix = qr_matrix(code)
-    n = len(matrix)
+    n, rows = qr_rows(code)
     module = size / (n + 2 * QUIET_ZONE)
     if background:
         canvas.addLiteral(f"q 1 g {x:.3f} {y:.3f} {size:.3f} {size:.3f} re f Q")
@@ -78,5 +81,5 @@ def draw_qr(canvas, code: str, x: float, y: float, size: float, *, background: b
     top = y + size - QUIET_ZONE * module
     # Draw in module units with y pointing down so every coordinate is an integer.
     canvas.addLiteral(f"q 0 g {module:.5f} 0 0 {-module:.5f} {left:.4f} {top:.4f} cm\n"
-                      f"{qr_path_ops(matrix)}\nf Q")
+                      f"{qr_path_ops(n, rows)}\nf Q")
     return module

@@ -15,6 +15,7 @@ from datetime import date
 from typing import BinaryIO, Iterable, Iterator, Mapping
 
 from PIL import Image
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
@@ -419,6 +420,17 @@ def render_badges(badges: Iterable[BadgeData], out: BinaryIO | str | os.PathLike
     sheet's cells row by row; backs follow each sheet, mirrored for a
     long-edge flip. `layouts_by_category` picks a layout per category code;
     on a sheet every layout must match the sheet's cell size."""
+    previous = rl_config.useA85
+    # Binary streams: ASCII85 only makes the file 25% bigger and, in pure
+    # Python, costs about a millisecond per page.
+    rl_config.useA85 = 0
+    try:
+        return _render(badges, out, event, layout, sheet, back, layouts_by_category)
+    finally:
+        rl_config.useA85 = previous
+
+
+def _render(badges, out, event, layout, sheet, back, layouts_by_category) -> RenderReport:
     sheet_obj = load_sheet(sheet) if sheet is not None else None
     default = load_layout(layout or (sheet_obj.layout if sheet_obj and sheet_obj.layout else DEFAULT_LAYOUT))
     by_category = {k: load_layout(v) for k, v in (layouts_by_category or {}).items()}

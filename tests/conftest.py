@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -19,7 +20,7 @@ from app.services.audit import Actor
 from app.services.demo import create_demo_event, portrait
 from app.services.staff import create_staff_user
 
-from support import PASSWORD, csrf_token
+from support import PASSWORD, csrf_token  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +65,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()  # the test's objects see what the request wrote
+        if has_app_context():  # not inside a redirect followed by the client itself
+            db.session.expire_all()  # the test's objects see what the request wrote
         return response
 
 
@@ -106,7 +108,7 @@ def client(app):
 @pytest.fixture
 def event(app):
     """The demo event with no delegates: ten delegations, categories, zones, checkpoints."""
-    event, _ = create_demo_event(0)
+    event, _ = create_demo_event(0, with_staff=False)
     return event
 
 
@@ -140,3 +142,62 @@ def login(client, staff):
 def photo_jpeg():
     return portrait(random.Random(7))
 
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over HTTP on a free port, for a real browser."""
+    import threading
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+CHROMIUM = os.environ.get("LANYARD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("LANYARD_REQUIRE_BROWSER"):
+            pytest.fail(f"LANYARD_REQUIRE_BROWSER is set but {CHROMIUM} does not exist")
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    """Debian's Chromium driven by Playwright; extra launch args via `browser_launch`."""
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page, live_server, staff):
+    """Log in through the real login page in the browser."""
+    def do(role: str):
+        user = staff(role)
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", user.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return user
+    return do

@@ -8,7 +8,7 @@ PASSWORD = "correct horse battery staple"
 
 def csrf_token(client, url: str) -> str:
     """The CSRF token of the form on `url`, as a browser would read it."""
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(url, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
         re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, f"no CSRF token on {url}"

@@ -97,6 +97,6 @@ def scan_json(outcome: ScanOutcome) -> dict:
             "category": person.category.code,
             "category_name": person.category.name,
             "category_colour": person.category.colour,
-            "photo_url": url_for("staff.photo", delegate_id=person.id) if person.photo_file else None,
+            "photo_url": url_for("door.scan_photo", scan_id=outcome.scan.id) if person.photo_file else None,
         } if person else None,
     }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField
@@ -9,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from ..auth.access import role_required
 from ..extensions import db
 from ..formkit import select_choices
-from ..models import Checkpoint, Event, ScanDirection, StaffRole
+from ..models import Checkpoint, Event, Scan, ScanDirection, StaffRole
 from ..services.audit import Actor
 from ..services.checkin import record_scan
 from . import door_bp
@@ -41,3 +42,16 @@ def index():
                               Actor.current(), device=request.user_agent.string[:120])
         form.code.data = ""
     return render_template("door/index.html", form=form, outcome=outcome)
+
+
+@door_bp.route("/scans/<int:scan_id>/photo")
+@role_required(StaffRole.DOOR)
+def scan_photo(scan_id: int):
+    """The photo of the person whose badge this staff member just scanned, and no one else's."""
+    from ..staff.routes import photo_response
+    scan = db.session.get(Scan, scan_id)
+    if scan is None or scan.badge is None:
+        abort(404)
+    if scan.staff_id != current_user.id and not current_user.has_role(StaffRole.ADMIN):
+        abort(403)
+    return photo_response(scan.badge.delegate)

@@ -49,7 +49,8 @@ STAFF = [(StaffRole.ADMIN, "admin@amim22.example"),
          (StaffRole.DESK, "desk@amim22.example"), (StaffRole.DOOR, "door@amim22.example")]
 
 
-def create_demo_event(delegates: int = 40, *, seed: int = 22) -> tuple[Event, list[tuple[str, str, str]]]:
+def create_demo_event(delegates: int = 40, *, seed: int = 22, with_staff: bool = True,
+                      ) -> tuple[Event, list[tuple[str, str, str]]]:
     """Create the demo event if missing; return it and (role, e-mail, password) logins created."""
     actor = Actor.cli("demo")
     event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
@@ -57,7 +58,7 @@ def create_demo_event(delegates: int = 40, *, seed: int = 22) -> tuple[Event, li
         event = _create_event(actor)
         _add_people(event, delegates, random.Random(seed), actor)
     logins = []
-    for role, email in STAFF:
+    for role, email in STAFF if with_staff else ():
         if db.session.scalar(select(StaffUser).where(StaffUser.email == email)) is None:
             password = secrets.token_urlsafe(12)
             create_staff_user(email, password, role, actor)

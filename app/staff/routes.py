@@ -19,7 +19,6 @@ from .forms import ActionForm, NoteForm, ReprintForm, SearchForm
 VETTING = (StaffRole.ACCREDITATION,)
 DESK = (StaffRole.DESK,)
 SEES_PEOPLE = (StaffRole.ACCREDITATION, StaffRole.DESK)
-SEES_PHOTOS = (StaffRole.ACCREDITATION, StaffRole.DESK, StaffRole.DOOR)
 
 
 def _delegate_or_404(delegate_id: int) -> Delegate:
@@ -80,9 +79,13 @@ def delegate(delegate_id: int):
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/photo")
-@role_required(*SEES_PHOTOS)
+@role_required(*SEES_PEOPLE)
 def photo(delegate_id: int):
-    data = read_photo(_delegate_or_404(delegate_id).photo_file)
+    return photo_response(_delegate_or_404(delegate_id))
+
+
+def photo_response(person: Delegate) -> Response:
+    data = read_photo(person.photo_file)
     if data is None:
         abort(404)
     response = Response(data, mimetype="image/jpeg")

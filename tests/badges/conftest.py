@@ -1,17 +1,11 @@
 """Fixtures for the badge renderer tests."""
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-# The renderer is a top-level package of the repository; make it importable
-# however pytest was started.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from badges import EventInfo  # noqa: E402
+from badges import EventInfo
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from badges import BadgeDataError, render_badges
-from badge_helpers import decode_page, make_badge, make_code
+from badge_support import decode_page, make_badge, make_code
 
 MM = 72 / 25.4
 

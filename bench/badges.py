@@ -1,0 +1,229 @@
+"""Badge rendering speed: the renderer against a naive ReportLab baseline on
+the same 1,000 distinct delegates, p95 time for one badge alone, and peak
+memory of a 5,000-badge PDF streamed from a generator.
+
+    python bench/badges.py [--count 1000] [--stream 5000] [--single 200]
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image, ImageDraw  # noqa: E402
+
+from badges import BadgeData, EventInfo, render_badges  # noqa: E402
+from badges.text import FONT_DIR  # noqa: E402
+
+GIVEN = ["Ahmad Faizal", "Siti Nurhaliza", "Nguyễn Văn", "Trần Thị", "Somchai", "Pimchanok",
+         "Sokha", "Vanna", "Aung", "Thida", "Khamphan", "Bounmy", "Budi", "Dewi", "Maria Clara",
+         "Jose Miguel", "Wei Ming", "Priya", "Haji Mohd Hafiz", "Nurul Ain"]
+FAMILY = ["bin Rahman", "binti Omar", "Thành", "Hương", "Rattanakul", "Srisuk", "Chea", "Keo",
+          "Kyaw Min", "Win", "Phommachanh", "Sisavath", "Santoso", "Lestari", "Dela Cruz",
+          "Reyes", "Tan", "Ramasamy", "bin Haji Abdullah", "binti Ismail"]
+NATIVE = ["", "", "", "", "สมชาย รัตนกุล", "พิมพ์ชนก ศรีสุข", "ជា សុខា", "កែវ វណ្ណា",
+          "အောင်ကျော်မင်း", "သီတာဝင်း", "ຄຳພັນ ພົມມະຈັນ", "ບຸນມີ ສີສະຫວາດ", "", "", "", "",
+          "陈伟明", "", "حافظ بن عبدالله", ""]
+NATIVE_FONT = {"": "NotoSans-Regular.ttf"}
+RANKS = ["Brigadier General", "Colonel", "Major General", "Lieutenant Colonel", "Captain",
+         "General", "Major", "Commander"]
+ORGS = ["Defence Intelligence Organisation", "Armed Forces Security Center",
+        "Royal Cambodian Armed Forces", "Office of the Commander-in-Chief",
+        "Lao People's Army Intelligence", "TNI Strategic Intelligence Agency"]
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+EVENT = EventInfo(name="ASEAN Defence Intelligence Meeting 2026", venue="Kuala Lumpur",
+                  starts_on=date(2026, 3, 12), ends_on=date(2026, 3, 14),
+                  zone_legend=(("1", "Plenary"), ("2", "Bilateral rooms"), ("3", "Offices")),
+                  host="the host", emergency_contact="+60 3-1234 5678")
+
+
+def make_photo(i: int) -> bytes:
+    """A distinct 413 x 531 passport-style JPEG (35 x 45 mm at 300 ppi)."""
+    rng = random.Random(i)
+    bg = tuple(rng.randint(200, 245) for _ in range(3))
+    img = Image.new("RGB", (413, 531), bg)
+    d = ImageDraw.Draw(img)
+    skin = (rng.randint(150, 230), rng.randint(110, 190), rng.randint(90, 160))
+    d.ellipse((126 + rng.randint(-15, 15), 90, 287 + rng.randint(-15, 15), 300), fill=skin)
+    d.rectangle((60, 330, 353, 531), fill=tuple(rng.randint(20, 120) for _ in range(3)))
+    d.text((10, 10), f"{i:05d}", fill=(0, 0, 0))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def with_marker(jpeg: bytes, i: int) -> bytes:
+    """Same picture, different bytes (a JPEG comment): distinct photos cheaply."""
+    comment = f"badge {i}".encode()
+    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
+
+
+def make_badge(i: int, photo: bytes) -> BadgeData:
+    rng = random.Random(i)
+    g, f = GIVEN[i % 20], FAMILY[(i * 7) % 20]
+    return BadgeData(
+        code="".join(rng.choice(BASE32) for _ in range(114)), name=f"{g} {f}",
+        native_name=NATIVE[i % 20], honorific=RANKS[i % len(RANKS)],
+        position="Director of Strategic Assessment", organisation=ORGS[i % len(ORGS)],
+        country_code="MY", country_name="Malaysia", category_code="D", category_name="Delegate",
+        category_colour="#C8102E", zones=("1", "2", "3")[: 1 + i % 3], photo=photo,
+        serial=f"B{i:06d}", valid_from=date(2026, 3, 12), valid_to=date(2026, 3, 14))
+
+
+def naive_render(badges, photo_paths, out) -> None:
+    """The obvious way: a Paragraph per text item, QrCodeWidget per badge,
+    each photo drawn from its file."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    fonts = {"latin": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf",
+             "thai": "NotoSansThai-Regular.ttf", "khmer": "NotoSansKhmer-Regular.ttf",
+             "myanmar": "NotoSansMyanmar-Regular.ttf", "lao": "NotoSansLao-Regular.ttf",
+             "cjk": "DroidSansFallbackFull.ttf", "arabic": "NotoSansArabic-Regular.ttf"}
+    for key, file in fonts.items():
+        try:
+            pdfmetrics.getFont("Naive-" + key)
+        except KeyError:
+            pdfmetrics.registerFont(TTFont("Naive-" + key, str(FONT_DIR / file)))
+
+    def native_font(text):
+        for ch in text:
+            cp = ord(ch)
+            for lo, hi, key in ((0xE00, 0xE7F, "thai"), (0xE80, 0xEFF, "lao"),
+                                (0x1780, 0x17FF, "khmer"), (0x1000, 0x109F, "myanmar"),
+                                (0x600, 0x6FF, "arabic"), (0x4E00, 0x9FFF, "cjk")):
+                if lo <= cp <= hi:
+                    return "Naive-" + key
+        return "Naive-latin"
+
+    W, H = 53.98 * mm, 85.6 * mm
+    c = Canvas(out, pagesize=(W, H))
+    for b, path in zip(badges, photo_paths):
+        c.drawImage(path, 3 * mm, H - 44.2 * mm, 20 * mm, 25.7 * mm)
+        widget = QrCodeWidget(b.code, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        size = 23.5 * mm
+        d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        d.add(widget)
+        renderPDF.draw(d, c, 27.48 * mm, H - 42 * mm)
+        items = [(b.honorific, "Naive-latin", 7, 45), (b.name, "Naive-bold", 13, 49),
+                 (b.native_name, native_font(b.native_name), 10, 58.2),
+                 (b.position, "Naive-latin", 6.5, 63.4), (b.organisation, "Naive-latin", 6.5, 66.7),
+                 (f"{b.country_name} ({b.country_code})", "Naive-bold", 7, 70)]
+        for text, font, size, top in items:
+            if not text:
+                continue
+            style = ParagraphStyle("s", fontName=font, fontSize=size, leading=size * 1.2,
+                                   alignment=1, shaping=1)
+            p = Paragraph(escape(text), style)
+            _, h = p.wrapOn(c, 48 * mm, 20 * mm)
+            p.drawOn(c, 3 * mm, H - top * mm - h)
+        c.setFillColorRGB(0.78, 0.06, 0.18)
+        c.rect(0, 0, W, 11.6 * mm, stroke=0, fill=1)
+        c.setFillColorRGB(1, 1, 1)
+        c.setFont("Naive-bold", 26)
+        c.drawString(3 * mm, 3 * mm, b.category_code)
+        c.setFont("Naive-bold", 8)
+        c.drawString(13 * mm, 8 * mm, b.category_name.upper())
+        c.drawString(13 * mm, 3 * mm, " ".join(b.zones))
+        c.showPage()
+    c.save()
+
+
+def stream_run(count: int) -> None:
+    """Child process: render `count` badges from a generator, print time and peak RSS."""
+    photos = [make_photo(i) for i in range(50)]
+
+    def badges():
+        for i in range(count):
+            yield make_badge(i, with_marker(photos[i % len(photos)], i))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "stream.pdf")
+        base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t = time.perf_counter()
+        report = render_badges(badges(), out, event=EVENT)
+        elapsed = time.perf_counter() - t
+        size = os.path.getsize(out)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{report.badges} {elapsed:.3f} {peak / 1024:.1f} {base_rss / 1024:.1f} {size / 1e6:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="badges in the speed comparison")
+    parser.add_argument("--stream", type=int, default=5000, help="badges in the streamed run")
+    parser.add_argument("--single", type=int, default=200, help="single-badge renders for p95")
+    parser.add_argument("--stream-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stream_child:
+        stream_run(args.stream_child)
+        return
+
+    print(f"generating {args.count} delegates with distinct photos ...", flush=True)
+    photos = [make_photo(i) for i in range(args.count)]
+    badges = [make_badge(i, photos[i]) for i in range(args.count)]
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, data in enumerate(photos):
+            path = os.path.join(tmp, f"photo{i:05d}.jpg")
+            Path(path).write_bytes(data)
+            paths.append(path)
+
+        render_badges(badges[:5], io.BytesIO(), event=EVENT)  # load fonts once, like a server
+        naive_render(badges[:5], paths[:5], io.BytesIO())
+
+        t = time.perf_counter()
+        render_badges(badges, os.path.join(tmp, "fast.pdf"), event=EVENT)
+        fast = time.perf_counter() - t
+        t = time.perf_counter()
+        naive_render(badges, paths, os.path.join(tmp, "naive.pdf"))
+        naive = time.perf_counter() - t
+        fast_size = os.path.getsize(os.path.join(tmp, "fast.pdf"))
+        naive_size = os.path.getsize(os.path.join(tmp, "naive.pdf"))
+
+    times = []
+    for i in range(args.single):
+        b = make_badge(100000 + i, photos[i % len(photos)])
+        t = time.perf_counter()
+        render_badges([b], io.BytesIO(), event=EVENT)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))] * 1000
+    p50 = times[len(times) // 2] * 1000
+
+    child = subprocess.run([sys.executable, __file__, "--stream-child", str(args.stream)],
+                           capture_output=True, text=True, check=True)
+    n, s_time, peak, base, size = child.stdout.split()
+
+    print()
+    print(f"CR80 portrait, photo, Latin + native names, zones, QR (114-char code); {os.cpu_count()} CPU(s), one core used")
+    print(f"renderer      {args.count / fast:8.1f} badges/s  ({fast:.2f} s, {fast_size / 1e6:.1f} MB PDF)")
+    print(f"naive         {args.count / naive:8.1f} badges/s  ({naive:.2f} s, {naive_size / 1e6:.1f} MB PDF)")
+    print(f"ratio         {naive / fast:8.1f} x")
+    print(f"one badge     p50 {p50:.1f} ms, p95 {p95:.1f} ms  ({args.single} single-badge PDFs)")
+    print(f"streamed      {n} badges in {float(s_time):.1f} s ({int(n) / float(s_time):.0f} badges/s), "
+          f"peak RSS {float(peak):.0f} MB (process before render {float(base):.0f} MB), PDF {size} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Who may open what: every staff page needs a login and a role that needs it."""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.models import StaffRole
+from support import PASSWORD, csrf_token
+
+PUBLIC_BLUEPRINTS = {"register", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "home", "static"}
+
+
+def staff_routes():
+    """(endpoint, url, method, roles) for every route that needs a staff role."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    routes = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.split(".")[0] if "." in rule.endpoint else ""
+        if rule.endpoint in PUBLIC_ENDPOINTS or blueprint in PUBLIC_BLUEPRINTS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "required_roles", None)
+        if blueprint == "api":
+            roles = (StaffRole.DOOR,)  # enforced for the whole blueprint
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "x")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append(pytest.param(rule.endpoint, url, method, roles,
+                                       id=f"{method} {rule.rule}"))
+    return routes
+
+
+STAFF_ROUTES = staff_routes()
+
+
+def open_with_token(client, url, method):
+    """Request as a browser would, with a valid CSRF token, so the role check is what answers."""
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token(client, "/login")
+    return client.open(url, method=method, data={"csrf_token": token},
+                       headers={"X-CSRFToken": token})
+
+
+def test_every_non_public_route_declares_its_roles():
+    undeclared = [p.values[0] for p in STAFF_ROUTES if p.values[3] is None]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("endpoint,url,method,roles", STAFF_ROUTES)
+def test_anonymous_visitors_are_sent_to_login_or_refused(client, endpoint, url, method, roles):
+    response = open_with_token(client, url, method)
+    if endpoint.startswith("api."):
+        assert response.status_code == 401
+        assert response.get_json()["error"] == "not_logged_in"
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("endpoint,url,method,roles", STAFF_ROUTES)
+def test_staff_without_the_role_are_refused(client, login, endpoint, url, method, roles):
+    wrong = next(role for role in ("door", "desk", "accreditation")
+                 if StaffRole(role) not in roles)
+    login(wrong)
+    response = open_with_token(client, url, method)
+    assert response.status_code == 403
+
+
+def test_photos_are_never_served_without_a_login(client, event, photo_jpeg):
+    from app.services.audit import Actor
+    from app.services.registration import Application, register_delegate
+    person = register_delegate(event, Application(
+        given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
+        email="dewi@example.id", organisation="BAIS TNI"), photo_jpeg, Actor.cli("test"))
+    url = f"/staff/delegates/{person.id}/photo"
+    assert client.get(url).status_code == 302
+    assert client.get("/static/" + person.photo_file).status_code == 404
+
+
+def test_a_form_post_without_csrf_token_is_refused(client, event, login, photo_jpeg):
+    from app.services.audit import Actor
+    from app.services.registration import Application, register_delegate
+    from app.models import DelegateStatus
+    person = register_delegate(event, Application(
+        given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
+        email="dewi@example.id", organisation="BAIS TNI"), photo_jpeg, Actor.cli("test"))
+    login("accreditation")
+    response = client.post(f"/staff/delegates/{person.id}/approve", data={})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert person.status is DelegateStatus.SUBMITTED
+
+
+def test_the_scan_api_refuses_a_post_without_csrf_header(client, event, login):
+    login("door")
+    response = client.post("/api/v1/scans", json={"code": "A" * 32, "checkpoint": "MAIN"})
+    assert response.status_code == 400
+
+
+def test_login_with_a_wrong_password_is_refused(client, staff):
+    user = staff("desk")
+    response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"),
+                                           "email": user.email, "password": "wrong password!"})
+    assert response.status_code == 200
+    assert "E-mail or password is not right." in response.get_data(as_text=True)
+    assert client.get("/staff/desk").status_code == 302
+
+
+def test_passwords_are_stored_as_argon2id_hashes(staff):
+    user = staff("admin")
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_session_cookie_is_http_only_and_secure_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("LANYARD_SECURE_COOKIES", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -1,0 +1,149 @@
+"""What the door answers for each kind of badge, through the scan API."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Checkpoint, Scan, ScanVerdict
+from app.services.audit import Actor
+from app.services.issuance import issue_badge, reprint_badge
+from app.services.registration import Application, register_delegate
+from app.services.vetting import approve_delegate, reject_delegate
+from support import csrf_token
+
+ACTOR = Actor.cli("test")
+
+
+def person(event, photo_jpeg=None, category="D", email="vanna@example.kh"):
+    return register_delegate(event, Application(
+        given_name="Vanna", family_name="Keo", native_name="កែវ វណ្ណា", country="KH",
+        category_code=category, email=email, organisation="Royal Cambodian Armed Forces"),
+        photo_jpeg, ACTOR)
+
+
+def badged(event, photo_jpeg=None, **kwargs):
+    delegate = person(event, photo_jpeg, **kwargs)
+    approve_delegate(delegate, ACTOR)
+    return issue_badge(delegate, ACTOR)
+
+
+@pytest.fixture
+def door(client, login):
+    login("door")
+    token = csrf_token(client, "/door/")
+
+    def scan(code, checkpoint="MAIN", direction="in", **extra):
+        response = client.post("/api/v1/scans", headers={"X-CSRFToken": token},
+                               json={"code": code, "checkpoint": checkpoint,
+                                     "direction": direction, **extra})
+        assert response.status_code in (200, 201), response.get_data(as_text=True)
+        return response.get_json()
+    return scan
+
+
+def test_an_approved_badge_is_accepted(event, door):
+    badge = badged(event)
+    result = door(badge.code)
+    assert result["verdict"] == "accepted"
+    assert result["person"]["country_name"] == "Cambodia"
+
+
+def test_scanner_noise_around_the_code_is_ignored(event, door):
+    badge = badged(event)
+    assert door(f"  {badge.code.lower()}\t\n")["verdict"] == "accepted"
+
+
+def test_an_unknown_code_is_refused_and_recorded_with_its_raw_text(event, door):
+    result = door("HELLO WORLD <script>")
+    assert result["verdict"] == "unknown_code" and result["accepted"] is False
+    assert result["person"] is None
+    scan = db.session.scalar(select(Scan))
+    assert scan.raw_code == "HELLO WORLD <script>" and scan.badge is None
+
+
+def test_a_lost_badge_is_refused_as_superseded_after_reprint_and_the_new_one_works(event, door):
+    old = badged(event)
+    new = reprint_badge(old.delegate, "lost", ACTOR)
+    assert door(old.code)["verdict"] == "superseded"
+    assert door(new.code)["verdict"] == "accepted"
+    assert new.version == old.version + 1 and new.code != old.code
+
+
+def test_a_badge_of_a_rejected_person_is_refused_as_revoked(event, door):
+    badge = badged(event)
+    reject_delegate(badge.delegate, "Withdrawn by the delegation", ACTOR)
+    assert door(badge.code)["verdict"] == "revoked"
+
+
+def test_a_person_without_the_zone_is_refused_at_its_door(event, door):
+    badge = badged(event, category="D")  # delegates have zones 1, 2, 3: no VIP lounge
+    assert door(badge.code, checkpoint="VIP")["verdict"] == "wrong_checkpoint"
+    assert door(badge.code, checkpoint="PLENARY")["verdict"] == "accepted"
+
+
+def test_a_second_entry_without_exit_is_refused_and_exit_then_entry_works(event, door):
+    badge = badged(event)
+    assert door(badge.code)["verdict"] == "accepted"
+    assert door(badge.code)["verdict"] == "already_inside"
+    assert door(badge.code, direction="out")["verdict"] == "accepted"
+    assert door(badge.code)["verdict"] == "accepted"
+
+
+def test_entry_count_survives_a_reprint(event, door):
+    badge = badged(event)
+    door(badge.code)
+    new = reprint_badge(badge.delegate, "damaged", ACTOR)
+    assert door(new.code)["verdict"] == "already_inside"
+
+
+def test_a_repeated_request_with_the_same_nonce_records_one_scan(event, door):
+    badge = badged(event)
+    first = door(badge.code, nonce="scan-0001-abcdef")
+    second = door(badge.code, nonce="scan-0001-abcdef")
+    assert first["verdict"] == second["verdict"] == "accepted"
+    assert second["replayed"] is True and second["scan_id"] == first["scan_id"]
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
+
+
+def test_a_checkpoint_without_single_entry_lets_people_in_again(event, door):
+    badge = badged(event)
+    main = db.session.scalar(select(Checkpoint).where(Checkpoint.code == "MAIN"))
+    main.single_entry = False
+    db.session.commit()
+    assert door(badge.code)["verdict"] == door(badge.code)["verdict"] == "accepted"
+
+
+def test_an_offline_scan_keeps_its_original_time(event, door):
+    badge = badged(event)
+    result = door(badge.code, scanned_at="2026-11-28T08:15:00+08:00")
+    assert result["scanned_at"].startswith("2026-11-28T00:15:00")
+
+
+@pytest.mark.parametrize("body,error", [
+    ({"checkpoint": "MAIN"}, "bad_request"),
+    ({"code": "A" * 32, "checkpoint": "NOWHERE"}, "unknown_checkpoint"),
+    ({"code": "A" * 32, "checkpoint": "MAIN", "direction": "sideways"}, "bad_request"),
+    ({"code": "A" * 32, "checkpoint": "MAIN", "scanned_at": "yesterday"}, "bad_request"),
+    ({"code": "A" * 32, "checkpoint": "MAIN", "scanned_at": "2026-11-28T08:00:00"}, "bad_request"),
+    ({"code": "A" * 32, "checkpoint": "MAIN", "nonce": 5}, "bad_request"),
+])
+def test_malformed_scan_requests_are_refused_and_record_nothing(client, event, login, body, error):
+    login("door")
+    response = client.post("/api/v1/scans", json=body,
+                           headers={"X-CSRFToken": csrf_token(client, "/door/")})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == error
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_door_staff_see_the_photo_of_the_badge_they_scanned_only(event, door, client, photo_jpeg):
+    badge = badged(event, photo_jpeg)
+    other = person(event, photo_jpeg, email="other@example.kh")
+    result = door(badge.code)
+    assert client.get(result["person"]["photo_url"]).mimetype == "image/jpeg"
+    assert client.get(f"/staff/delegates/{other.id}/photo").status_code == 403
+
+
+def test_every_verdict_has_a_title_for_the_door_screen():
+    assert all(v.title and v.title != v.value for v in ScanVerdict)

@@ -1,0 +1,50 @@
+"""The door screen in a real browser: scan with a keyboard-wedge scanner, see the verdict."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from app.models import Delegate
+from app.services.audit import Actor
+from app.services.issuance import issue_badge
+from app.services.registration import Application, register_delegate
+from app.services.vetting import approve_delegate
+
+pytestmark = pytest.mark.browser
+
+
+def approved_badge(event, photo_jpeg):
+    actor = Actor.cli("test")
+    person: Delegate = register_delegate(event, Application(
+        given_name="Somchai", family_name="Rattanakul", native_name="สมชาย รัตนกุล",
+        honorific="Lieutenant General", organisation="Armed Forces Security Center",
+        country="TH", category_code="E", email="somchai@example.th", consent=True),
+        photo_jpeg, actor)
+    approve_delegate(person, actor)
+    return issue_badge(person, actor)
+
+
+def test_scanner_typing_a_code_shows_accepted_with_photo_then_refused_on_second_entry(
+        event, photo_jpeg, page, live_server, browser_login):
+    badge = approved_badge(event, photo_jpeg)
+    browser_login("door")
+    page.goto(f"{live_server}/door/")
+    page.select_option("select[name=checkpoint]", label="Main entrance (22nd ASEAN Military Intelligence Meeting)")
+    # A keyboard-wedge scanner types the code and presses Enter.
+    page.locator("input[name=code]").press_sequentially(badge.code)
+    page.keyboard.press("Enter")
+    verdict = page.locator("[data-verdict]")
+    verdict.locator(".verdict-word").wait_for()
+    assert verdict.locator(".verdict-word").inner_text() == "ACCEPTED"
+    assert "Somchai Rattanakul" in verdict.inner_text()
+    photo = verdict.locator("img")
+    assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
+    # The field is cleared and focused, ready for the next badge.
+    assert page.locator("input[name=code]").input_value() == ""
+    assert page.evaluate("document.activeElement.name") == "code"
+
+    page.locator("input[name=code]").press_sequentially(badge.code)
+    page.keyboard.press("Enter")
+    expect(verdict).to_have_attribute("data-code", "already_inside")
+    assert verdict.locator(".verdict-word").inner_text() == "REFUSED"
+    assert "Already inside" in verdict.inner_text()

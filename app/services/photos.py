@@ -58,7 +58,9 @@ def normalise_photo(data: bytes, crop: CropBox | None = None) -> bytes:
     if image.width > STORED_WIDTH:
         image = image.resize((STORED_WIDTH, STORED_HEIGHT), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    # A fresh save without exif/icc/comments strips every piece of metadata.
+    # Pillow copies some metadata (a JPEG comment, for one) from image.info when
+    # saving: drop it all, so the stored file has no exif, icc or comments.
+    image.info = {}
     image.save(out, "JPEG", quality=90, optimize=True)
     return out.getvalue()
 

@@ -15,7 +15,7 @@ REGISTER_URL = "/events/amim22/register"
 
 def registration_data(client, photo: bytes | None = None, **overrides) -> dict:
     data = {
-        "csrf_token": csrf_token(client, REGISTER_URL),
+        "csrf_token": overrides.pop("csrf_token", None) or csrf_token(client, REGISTER_URL),
         "honorific": "Colonel", "given_name": "Siti Nurhaliza", "family_name": "binti Omar",
         "native_name": "", "organisation": "Defence Intelligence Organisation",
         "position": "Head of Regional Analysis", "country": "MY", "category": "D",

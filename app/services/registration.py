@@ -182,10 +182,14 @@ class Duplicate:
     reasons: tuple[str, ...]  # "passport_number", "email"
 
     @property
+    def what(self) -> str:
+        """E.g. "same passport number and e-mail"."""
+        return "same " + " and ".join(
+            {"passport_number": "passport number", "email": "e-mail"}[r] for r in self.reasons)
+
+    @property
     def description(self) -> str:
-        what = " and ".join({"passport_number": "passport number", "email": "e-mail"}[r]
-                            for r in self.reasons)
-        return f"same {what} as {self.other.reference} ({self.other.printed_name})"
+        return f"{self.what} as {self.other.reference} ({self.other.printed_name})"
 
 
 def find_duplicates(delegate: Delegate) -> list[Duplicate]:

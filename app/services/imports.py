@@ -175,16 +175,17 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, d
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
+    # With defusedxml installed, openpyxl refuses entity tricks (XML bombs) in the file.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception:  # openpyxl raises many kinds for a damaged or hostile file
         raise ServiceError("The XLSX file cannot be read; is it an Excel workbook?",
                            field="file") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def validate(event: Event, header: list[str], rows: list[tuple[int, dict]],

@@ -146,9 +146,12 @@ def test_a_withdrawn_invitation_stops_working_at_once(client, event, login):
     invitation = db.session.scalar(select(DelegationInvitation))
     login("admin")
     url = "/admin/events/amim22/invitations"
+    listing = client.get(url).get_data(as_text=True)
+    assert link in listing and "active" in listing and "Somchai Rattanakul" in listing
     response = client.post(f"/admin/invitations/{invitation.id}/revoke",
                            data={"csrf_token": csrf_token(client, url)})
     assert response.status_code == 302
+    assert "withdrawn" in client.get(url).get_data(as_text=True)
     for path in ("", "/add", "/export.csv"):
         response = client.get(link + path)
         assert response.status_code == 404

@@ -256,3 +256,25 @@ def test_admin_imports_a_zip_with_photos_and_sees_the_report(client, event, logi
 def test_only_administrators_import_and_export(client, event, login):
     login("accreditation")
     assert client.get("/admin/events/amim22/delegates").status_code == 403
+
+
+def test_an_xlsx_with_an_xml_entity_bomb_is_refused(event):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    plain = io.BytesIO()
+    workbook.save(plain)
+    bomb = io.BytesIO()
+    laughs = ('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+              + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
+              '</sheetData></worksheet>')
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = laughs.encode() if item.filename == "xl/worksheets/sheet1.xml" \
+                else source.read(item)
+            target.writestr(item, data)
+    with pytest.raises(ServiceError, match="cannot be read"):
+        run(event, "list.xlsx", bomb.getvalue())
+    with pytest.raises(ServiceError, match="cannot be read"):
+        run(event, "list.xlsx", b"PK\x03\x04 not really a workbook")

@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(scan)
     app.cli.add_command(delegates)
+    app.cli.add_command(badges_group)
 
 
 def ensure_schema() -> None:
@@ -94,3 +95,33 @@ def _request_context():
     # scan_json builds photo URLs; give it a request context to build them in.
     from flask import current_app
     return current_app.test_request_context("/")
+
+
+@click.group("badges")
+def badges_group() -> None:
+    """Badge layouts: try them without a database."""
+
+
+@badges_group.command("sample")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="PDF file to write.")
+@click.option("--layout", default=None, help="Layout name or JSON file (default cr80-portrait).")
+@click.option("--names", "names_csv", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="CSV in the delegate import format; an optional photo column holds image paths "
+                   "relative to the CSV. Default: the demo delegates.")
+@click.option("--sheet", default=None, help="Print on a sheet, e.g. a4-2x5-cr80.")
+@click.option("--back/--no-back", default=False, help="Also print the back side.")
+def badges_sample(out_path: str, layout: str | None, names_csv: str | None, sheet: str | None,
+                  back: bool) -> None:
+    """Render one sample badge per CSV row, with placeholder codes that open no door."""
+    from pathlib import Path
+
+    from badges import LayoutError, render_sample_csv
+    csv_path = names_csv or str(Path(__file__).resolve().parent / "demo_delegates.csv")
+    try:
+        report = render_sample_csv(csv_path, out_path, layout=layout, sheet=sheet, back=back)
+    except (LayoutError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {report.badges} badges on {report.pages} pages to {out_path}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)

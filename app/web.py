@@ -11,7 +11,9 @@ from .models import StaffUser
 def install_web_defaults(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": door phones move between venue Wi-Fi and mobile data,
+    # and a changed IP address must not log door staff out mid-shift.
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -71,7 +71,9 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(migrated, tmp_path):
+def app(migrated, tmp_path, request):
+    """A fresh app; `@pytest.mark.app_config(KEY=value)` overrides settings for one test."""
+    marker = request.node.get_closest_marker("app_config")
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": migrated,
@@ -80,6 +82,7 @@ def app(migrated, tmp_path):
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        **(marker.kwargs if marker else {}),
     })
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Length
@@ -9,9 +10,11 @@ from wtforms.validators import DataRequired, Length
 from ..auth.access import role_required
 from ..extensions import db
 from ..formkit import select_choices
-from ..models import AuditEvent, Delegate, Event, Scan, StaffRole, StaffUser
+from ..models import AuditEvent, Category, Delegate, Event, Scan, StaffRole, StaffUser
 from ..services.audit import Actor
+from ..services import branding
 from ..services.errors import ServiceError
+from ..services.printing import pdf_page_png, render_preview
 from ..services.staff import create_staff_user
 from . import admin_bp
 
@@ -58,3 +61,103 @@ def audit():
         select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((page - 1) * 100).limit(100)).all()
     return render_template("admin/audit.html", entries=entries, page=page)
+
+
+class LogoForm(FlaskForm):
+    logo = FileField("Event logo (PNG with transparency works best)")
+
+
+class CategoryLayoutForm(FlaskForm):
+    layout = SelectField("Layout")
+
+
+def _event_or_404(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+def _category_or_404(event: Event, code: str) -> Category:
+    for category in event.categories:
+        if category.code == code:
+            return category
+    abort(404)
+
+
+@admin_bp.route("/events/<int:event_id>/badges", methods=["GET", "POST"])
+@role_required(StaffRole.ADMIN)
+def badge_design(event_id: int):
+    """Logo and layout per category, with a preview of each category's badge."""
+    from badges import list_layouts
+    event = _event_or_404(event_id)
+    logo_form = LogoForm(prefix="logo")
+    if logo_form.validate_on_submit():
+        upload = logo_form.logo.data
+        if not upload or not getattr(upload, "filename", ""):
+            logo_form.logo.errors.append("Choose an image file.")
+        else:
+            try:
+                branding.set_event_logo(event, upload.read(), Actor.current())
+            except ServiceError as exc:
+                logo_form.logo.errors.append(exc.message)
+            else:
+                flash("Logo saved; it prints on every badge from now on.", "success")
+                return redirect(url_for("admin.badge_design", event_id=event.id))
+    layout_forms = {}
+    for category in event.categories:
+        form = CategoryLayoutForm(prefix=f"cat-{category.code}", data={"layout": category.layout})
+        form.layout.choices = select_choices(
+            [("", "Default (CR80 portrait card)")] + [(name, name) for name in list_layouts()])
+        layout_forms[category.code] = form
+    reports = {}
+    for category in event.categories:
+        _, report = render_preview(event, category)
+        reports[category.code] = report
+    return render_template("admin/badge_design.html", event=event, logo_form=logo_form,
+                           layout_forms=layout_forms, reports=reports,
+                           has_logo=branding.event_logo(event) is not None)
+
+
+@admin_bp.route("/events/<int:event_id>/categories/<code>/layout", methods=["POST"])
+@role_required(StaffRole.ADMIN)
+def set_category_layout(event_id: int, code: str):
+    from badges import list_layouts
+    event = _event_or_404(event_id)
+    category = _category_or_404(event, code)
+    form = CategoryLayoutForm(prefix=f"cat-{category.code}")
+    form.layout.choices = select_choices([("", "Default")] + [(n, n) for n in list_layouts()])
+    if form.validate_on_submit():
+        try:
+            branding.set_category_layout(category, form.layout.data, Actor.current())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"{category.name} badges now print with {form.layout.data or 'the default layout'}.",
+                  "success")
+    else:
+        flash("Choose one of the listed layouts.", "error")
+    return redirect(url_for("admin.badge_design", event_id=event.id))
+
+
+@admin_bp.route("/events/<int:event_id>/logo/remove", methods=["POST"])
+@role_required(StaffRole.ADMIN)
+def remove_logo(event_id: int):
+    if FlaskForm().validate_on_submit():
+        branding.remove_event_logo(_event_or_404(event_id), Actor.current())
+        flash("Logo removed.", "success")
+    return redirect(url_for("admin.badge_design", event_id=event_id))
+
+
+@admin_bp.route("/events/<int:event_id>/categories/<code>/preview.<kind>")
+@role_required(StaffRole.ADMIN)
+def badge_preview(event_id: int, code: str, kind: str):
+    """Sample badges of a category with hard names: PNG of the first, or the whole PDF."""
+    event = _event_or_404(event_id)
+    category = _category_or_404(event, code)
+    back = request.args.get("side") == "back"
+    pdf, _ = render_preview(event, category, back=back)
+    if kind == "pdf":
+        return Response(pdf, mimetype="application/pdf")
+    if kind != "png":
+        abort(404)
+    page = min(max(request.args.get("page", 0, type=int), 0), 15)
+    return Response(pdf_page_png(pdf, page=page * (2 if back else 1) + (1 if back else 0)),
+                    mimetype="image/png")

@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
+from flask_limiter.util import get_remote_address
+
+from ..extensions import db, limiter
 from ..models import StaffRole
 from ..services.audit import Actor, record
 from ..services.staff import authenticate
-from ..extensions import db
 from . import auth_bp
 from .forms import LoginForm
 
@@ -25,8 +26,14 @@ def home_for(user) -> str:
     return url_for(HOME_BY_ROLE[user.role])
 
 
+def _login_attempt_key() -> str:
+    # Per account and client: staff at a venue share one public address.
+    return f"{get_remote_address()}:{request.form.get('email', '').strip().lower()}"
+
+
 @auth_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"], key_func=_login_attempt_key)
+@limiter.limit("120 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))

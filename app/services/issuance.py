@@ -51,11 +51,23 @@ def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
     db.session.commit()
 
 
-def mark_printed(badge: Badge, actor: Actor) -> None:
-    first = badge.printed_at is None
-    badge.printed_at = utcnow()
-    record(actor, "badge.printed" if first else "badge.printed_again", badge,
-           after={"serial": badge.serial})
+def issue_missing_badges(delegates: list[Delegate], actor: Actor) -> list[Badge]:
+    """The current badge of each approved person, issuing first badges in one transaction."""
+    badges = []
+    for delegate in delegates:
+        _require_printable(delegate)
+        badges.append(delegate.current_badge or _new_badge(delegate, actor))
+    db.session.commit()
+    return badges
+
+
+def mark_printed(badges: list[Badge], actor: Actor) -> None:
+    now = utcnow()
+    for badge in badges:
+        first = badge.printed_at is None
+        badge.printed_at = now
+        record(actor, "badge.printed" if first else "badge.printed_again", badge,
+               after={"serial": badge.serial})
     db.session.commit()
 
 

@@ -4,19 +4,41 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from badges import BadgeData, EventInfo, render_badges
+from badges import BadgeData, EventInfo, RenderReport, render_badges
+from badges.sample import placeholder_code
 
-from ..models import Badge, Event
+from ..models import Badge, Category, Delegate, Event
+from .branding import event_logo
 from .countries import country_name
 from .photos import read_photo
 
-DEFAULT_LAYOUT = "cr80-portrait"
+# Names that make layouts work hardest: long Latin with honorifics, stacked
+# Vietnamese diacritics, and every native script ASEAN delegates use.
+PREVIEW_PEOPLE = [
+    ("Lieutenant General Dato' Sri", "Haji Mohd Razali bin Haji Alias", "", "MY",
+     "Chief of Defence Intelligence Staff", "Defence Intelligence Staff Division"),
+    ("Major General", "Nguyễn Thị Hồng Nhung", "", "VN",
+     "Deputy Director", "General Department of Defence Intelligence"),
+    ("Lieutenant General", "Somchai Rattanakul", "สมชาย รัตนกุล", "TH",
+     "Director", "Armed Forces Security Center"),
+    ("General", "Sokha Chea", "ជា សុខា", "KH", "Director of Intelligence",
+     "Royal Cambodian Armed Forces"),
+    ("Brigadier General", "Aung Kyaw Min", "အောင်ကျော်မင်း", "MM",
+     "Chief of Military Security Affairs", "Office of the Commander-in-Chief"),
+    ("Major General", "Khamphan Phommachanh", "ຄຳພັນ ພົມມະຈັນ", "LA", "Director",
+     "Lao People's Army Intelligence"),
+    ("Colonel", "Tan Wei Ming", "陈伟明", "SG", "Director of Military Intelligence",
+     "Singapore Armed Forces"),
+    ("Colonel", "Haji Mohd Hafiz bin Haji Abdullah", "حافظ بن عبدالله", "BN",
+     "Director of Defence Intelligence", "Royal Brunei Armed Forces"),
+]
 
 
 def event_info(event: Event) -> EventInfo:
     return EventInfo(
         name=event.name,
         short_name=event.slug.upper(),
+        logo=event_logo(event),
         venue=event.venue,
         starts_on=event.starts_on,
         ends_on=event.ends_on,
@@ -26,10 +48,19 @@ def event_info(event: Event) -> EventInfo:
 
 
 def badge_data(badge: Badge) -> BadgeData:
-    delegate = badge.delegate
+    return person_badge_data(badge.delegate, badge.code, serial=badge.serial, version=badge.version)
+
+
+def draft_badge_data(delegate: Delegate) -> BadgeData:
+    """What this person's badge will look like, with a code that opens nothing."""
+    return person_badge_data(delegate, placeholder_code(delegate.reference),
+                             serial="PREVIEW", version=0)
+
+
+def person_badge_data(delegate: Delegate, code: str, *, serial: str, version: int) -> BadgeData:
     category = delegate.category
     return BadgeData(
-        code=badge.code,
+        code=code,
         name=delegate.printed_name,
         native_name=delegate.native_name,
         honorific=delegate.honorific,
@@ -42,15 +73,62 @@ def badge_data(badge: Badge) -> BadgeData:
         category_colour=category.colour,
         zones=tuple(zone.code for zone in delegate.zones),
         photo=read_photo(delegate.photo_file),
-        serial=badge.serial,
-        version=badge.version,
+        serial=serial,
+        version=version,
         valid_from=delegate.event.starts_on,
         valid_to=delegate.event.ends_on,
     )
 
 
-def render_badge_pdf(event: Event, badges: Iterable[Badge], layout: str = "") -> bytes:
+def category_layouts(event: Event) -> dict[str, str]:
+    return {c.code: c.layout for c in event.categories if c.layout}
+
+
+def render_badge_pdf(event: Event, badges: Iterable[Badge], *, sheet: str | None = None,
+                     back: bool = False) -> tuple[bytes, RenderReport]:
+    """The PDF for these badges, each in its category's layout, and what to look at."""
     out = io.BytesIO()
-    render_badges((badge_data(b) for b in badges), out, event=event_info(event),
-                  layout=layout or DEFAULT_LAYOUT)
+    report = render_badges((badge_data(b) for b in badges), out, event=event_info(event),
+                           sheet=sheet or None, back=back,
+                           layouts_by_category=None if sheet else category_layouts(event))
+    return out.getvalue(), report
+
+
+def render_preview(event: Event, category: Category, *, layout: str | None = None,
+                   back: bool = False) -> tuple[bytes, RenderReport]:
+    """Sample badges of `category` with hard names, so an admin sees a layout before printing."""
+    zones = tuple(z.code for z in category.default_zones)
+    samples = [
+        BadgeData(code=placeholder_code(name), name=name, native_name=native,
+                  honorific=honorific, position=position, organisation=organisation,
+                  country_code=country, country_name=country_name(country),
+                  category_code=category.code, category_name=category.name,
+                  category_colour=category.colour, zones=zones, serial=f"PREVIEW-{i}",
+                  valid_from=event.starts_on, valid_to=event.ends_on)
+        for i, (honorific, name, native, country, position, organisation)
+        in enumerate(PREVIEW_PEOPLE, start=1)]
+    out = io.BytesIO()
+    report = render_badges(samples, out, event=event_info(event), back=back,
+                           layout=layout or category.layout or None)
+    return out.getvalue(), report
+
+
+def render_badge_png(event: Event, data: BadgeData, *, layout: str | None = None,
+                     dpi: int = 150) -> tuple[bytes, RenderReport]:
+    """The front of one badge as PNG, for the screens that show a badge before it prints."""
+    out = io.BytesIO()
+    report = render_badges([data], out, event=event_info(event), layout=layout or None)
+    return pdf_page_png(out.getvalue(), dpi=dpi), report
+
+
+def pdf_page_png(pdf: bytes, page: int = 0, dpi: int = 200) -> bytes:
+    """One page of a PDF as PNG, for previews in the browser."""
+    import pypdfium2
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[page].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=False)
     return out.getvalue()

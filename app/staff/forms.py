@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..formkit import select_choices
@@ -24,3 +24,13 @@ class SearchForm(FlaskForm):
         csrf = False  # a GET search changes nothing
 
     q = StringField("Name, reference, e-mail or organisation", validators=[Length(max=120)])
+
+
+class BatchPrintForm(FlaskForm):
+    """Print the badges of many people at once, e.g. a whole delegation for its liaison officer."""
+
+    delegation = SelectField("Delegation", validators=[Optional()])
+    category = SelectField("Category", validators=[Optional()])
+    sheet = SelectField("Paper", validators=[Optional()])
+    only_unprinted = BooleanField("Only badges not printed yet", default=True)
+    back = BooleanField("Print the back side too")

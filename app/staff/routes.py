@@ -1,20 +1,22 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
 from ..auth.access import role_required
 from ..extensions import db
-from ..models import Badge, Delegate, DelegateStatus, Event, StaffRole
+from ..models import Badge, Category, Delegate, DelegateStatus, Event, StaffRole
 from ..services import issuance, vetting
 from ..services.audit import Actor
 from ..services.codes import clean_reference
 from ..services.errors import ServiceError
 from ..services.photos import read_photo
-from ..services.printing import render_badge_pdf
+from ..formkit import select_choices
+from ..services.printing import (badge_data, draft_badge_data, render_badge_pdf,
+                                 render_badge_png)
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from . import staff_bp
-from .forms import ActionForm, NoteForm, ReprintForm, SearchForm
+from .forms import ActionForm, BatchPrintForm, NoteForm, ReprintForm, SearchForm
 
 VETTING = (StaffRole.ACCREDITATION,)
 DESK = (StaffRole.DESK,)
@@ -73,8 +75,14 @@ def find_delegates(text: str, limit: int = 50) -> list[Delegate]:
 @role_required(*SEES_PEOPLE)
 def delegate(delegate_id: int):
     person = _delegate_or_404(delegate_id)
+    missing = []
+    if person.status is DelegateStatus.APPROVED:
+        badge = person.current_badge
+        data = badge_data(badge) if badge is not None else draft_badge_data(person)
+        _, report = render_badge_png(person.event, data, layout=person.category.layout, dpi=10)
+        missing = report.missing_glyphs
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
-                           note_form=NoteForm(), reprint_form=ReprintForm(),
+                           note_form=NoteForm(), reprint_form=ReprintForm(), missing_glyphs=missing,
                            duplicates=find_duplicates(person))
 
 
@@ -171,10 +179,77 @@ def hand_over(badge_id: int):
     return redirect(url_for("staff.delegate", delegate_id=badge.delegate_id))
 
 
+@staff_bp.route("/delegates/<int:delegate_id>/badge-preview.png")
+@role_required(*SEES_PEOPLE)
+def badge_preview(delegate_id: int):
+    """The badge as it will print (a placeholder code until one is issued)."""
+    person = _delegate_or_404(delegate_id)
+    badge = person.current_badge
+    data = badge_data(badge) if badge is not None else draft_badge_data(person)
+    png, _ = render_badge_png(person.event, data, layout=person.category.layout)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_bp.route("/print-batch", methods=["GET", "POST"])
+@role_required(*DESK)
+def print_batch():
+    """Badges for many people in one PDF, on single cards or on sheets."""
+    from badges import list_sheets
+    event = db.session.scalar(select(Event).order_by(Event.starts_on.desc()))
+    if event is None:
+        abort(404)
+    # "Show who would print" is a plain GET with the same fields.
+    form = BatchPrintForm() if request.method == "POST" else BatchPrintForm(formdata=request.args or None)
+    form.delegation.choices = select_choices(
+        [("", "All delegations")] + [(d.country, d.name) for d in event.delegations])
+    form.category.choices = select_choices(
+        [("", "All categories")] + [(c.code, f"{c.code} {c.name}") for c in event.categories])
+    form.sheet.choices = select_choices(
+        [("", "One badge per page (card printer)")] + [(s, s) for s in list_sheets()])
+    people = _batch_people(event, form) if request.method == "POST" or request.args else []
+    if form.validate_on_submit():
+        if not people:
+            flash("Nobody to print: no approved person matches.", "error")
+        else:
+            actor = Actor.current()
+            badges = issuance.issue_missing_badges(people, actor)
+            try:
+                pdf, report = render_badge_pdf(event, badges, sheet=form.sheet.data or None,
+                                               back=form.back.data)
+            except ValueError as exc:  # a layout that does not fit the sheet's cells
+                flash(f"Cannot print on this paper: {exc}", "error")
+            else:
+                for warning in report.warnings:
+                    current_app.logger.warning("batch print: %s", warning)
+                issuance.mark_printed(badges, actor)
+                response = Response(pdf, mimetype="application/pdf")
+                response.headers["Content-Disposition"] = \
+                    f'inline; filename="badges-{event.slug}-{len(badges)}.pdf"'
+                return response
+    return render_template("staff/print_batch.html", form=form, event=event, people=people)
+
+
+def _batch_people(event: Event, form: BatchPrintForm) -> list[Delegate]:
+    query = select(Delegate).where(Delegate.event_id == event.id,
+                                   Delegate.status == DelegateStatus.APPROVED)
+    if form.delegation.data:
+        query = query.where(Delegate.country == form.delegation.data)
+    if form.category.data:
+        query = query.join(Delegate.category).where(Category.code == form.category.data)
+    people = db.session.scalars(query.order_by(Delegate.country, Delegate.printed_name)).all()
+    if form.only_unprinted.data:
+        people = [p for p in people if p.current_badge is None or p.current_badge.printed_at is None]
+    return people
+
+
 def _badge_pdf_response(badge: Badge, actor: Actor) -> Response:
     event = db.session.get(Event, badge.delegate.event_id)
-    pdf = render_badge_pdf(event, [badge], layout=badge.delegate.category.layout)
-    issuance.mark_printed(badge, actor)
+    pdf, report = render_badge_pdf(event, [badge])
+    for warning in report.warnings:
+        current_app.logger.warning("badge %s: %s", badge.serial, warning)
+    issuance.mark_printed([badge], actor)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="badge-{badge.serial}.pdf"'
     return response

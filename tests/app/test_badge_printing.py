@@ -1,0 +1,172 @@
+"""Badges from the app: design per category, event logo, previews, print runs on sheets."""
+from __future__ import annotations
+
+import io
+
+import pypdfium2
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Badge, Category
+from app.services.audit import Actor
+from app.services.branding import event_logo
+from app.services.registration import Application, register_delegate
+from app.services.vetting import approve_delegate
+from support import csrf_token, pdf_text, qr_codes_in_pdf
+
+ACTOR = Actor.cli("test")
+A6 = (105 / 25.4 * 72, 148 / 25.4 * 72)
+A4 = (595.28, 841.89)
+
+
+def approved(event, photo_jpeg, *, name="Aung", family="Kyaw Min", country="MM", category="D",
+             printed="", email=None):
+    person = register_delegate(event, Application(
+        given_name=name, family_name=family, printed_name=printed, country=country,
+        category_code=category, email=email or f"{name.lower()}.{family.lower().replace(' ', '')}@example.org",
+        organisation="Office of the Commander-in-Chief"), photo_jpeg, ACTOR)
+    approve_delegate(person, ACTOR)
+    return person
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [tuple(round(v, 1) for v in page.get_size()) for page in document]
+    finally:
+        document.close()
+
+
+def image_count(pdf: bytes) -> int:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return sum(1 for obj in document[0].get_objects(max_depth=3)
+                   if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE)
+    finally:
+        document.close()
+
+
+def print_badge(client, person):
+    return client.post(f"/staff/delegates/{person.id}/print",
+                       data={"csrf_token": csrf_token(client, f"/staff/delegates/{person.id}")})
+
+
+def logo_png() -> bytes:
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    image.paste((20, 60, 140, 255), (50, 50, 350, 350))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_admin_uploads_a_logo_and_it_prints_on_the_badge(client, event, login, staff, photo_jpeg):
+    person = approved(event, photo_jpeg)
+    login("admin")
+    page = f"/admin/events/{event.id}/badges"
+    response = client.post(page, data={"logo-csrf_token": csrf_token(client, page),
+                                       "logo-logo": (io.BytesIO(logo_png()), "logo.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    pdf = print_badge(client, person).data
+    assert image_count(pdf) == 2  # the photo and the logo
+
+
+def test_a_file_that_is_not_an_image_is_refused_as_logo(client, event, login):
+    login("admin")
+    page = f"/admin/events/{event.id}/badges"
+    response = client.post(page, data={"logo-csrf_token": csrf_token(client, page),
+                                       "logo-logo": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "not a readable image" in response.get_data(as_text=True)
+    assert event_logo(event) is None
+
+
+def test_a_category_printed_on_a6_gets_a6_pages(client, event, login, photo_jpeg):
+    press = approved(event, photo_jpeg, name="Lee", family="Chong Wei", country="MY", category="P")
+    login("admin")
+    page = f"/admin/events/{event.id}/badges"
+    response = client.post(f"/admin/events/{event.id}/categories/P/layout",
+                           data={"cat-P-csrf_token": csrf_token(client, page), "cat-P-layout": "a6-portrait"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Category).where(Category.code == "P")).layout == "a6-portrait"
+    client.post("/logout", data={"csrf_token": csrf_token(client, page)})
+    login("desk")
+    pdf = print_badge(client, press).data
+    assert page_sizes(pdf) == [tuple(round(v, 1) for v in A6)]
+    assert qr_codes_in_pdf(pdf) == [db.session.scalar(select(Badge)).code]
+
+
+def test_an_unknown_layout_is_refused_and_nothing_changes(client, event, login):
+    login("admin")
+    page = f"/admin/events/{event.id}/badges"
+    client.post(f"/admin/events/{event.id}/categories/P/layout",
+                data={"cat-P-csrf_token": csrf_token(client, page), "cat-P-layout": "../../etc/passwd"})
+    assert db.session.scalar(select(Category).where(Category.code == "P")).layout == ""
+
+
+def test_admin_previews_each_category_with_hard_names(client, event, login):
+    login("admin")
+    page = client.get(f"/admin/events/{event.id}/badges").get_data(as_text=True)
+    assert "Head of Delegation" in page and "preview.png" in page
+    png = client.get(f"/admin/events/{event.id}/categories/E/preview.png")
+    assert png.mimetype == "image/png"
+    image = Image.open(io.BytesIO(png.data))
+    assert image.height > image.width  # CR80 portrait
+    back = client.get(f"/admin/events/{event.id}/categories/E/preview.png?side=back")
+    assert Image.open(io.BytesIO(back.data)).size == image.size and back.data != png.data
+    pdf = client.get(f"/admin/events/{event.id}/categories/E/preview.pdf").data
+    assert len(page_sizes(pdf)) == 8
+    assert "Razali" in pdf_text(pdf)
+
+
+def test_the_desk_sees_the_badge_before_printing_and_characters_that_cannot_print(
+        client, event, login, photo_jpeg):
+    person = approved(event, photo_jpeg, name="Nurul", family="Aqilah", country="BN",
+                      printed="Nurul Aqilah \U0001F396")
+    login("desk")
+    page = client.get(f"/staff/delegates/{person.id}").get_data(as_text=True)
+    assert "U+1F396" in page and "cannot be printed" in page
+    preview = client.get(f"/staff/delegates/{person.id}/badge-preview.png")
+    assert preview.mimetype == "image/png"
+    assert db.session.scalar(select(Badge)) is None  # a preview issues nothing
+
+
+def test_a_print_run_puts_a_delegation_on_a4_sheets_and_every_qr_decodes(
+        client, event, login, photo_jpeg):
+    people = [approved(event, photo_jpeg, name=f"Officer{i}", family="Tan", country="SG",
+                       email=f"o{i}@example.sg") for i in range(11)]
+    approved(event, photo_jpeg, name="Other", family="Delegation", country="TH")
+    login("desk")
+    response = client.post("/staff/print-batch", data={
+        "csrf_token": csrf_token(client, "/staff/print-batch"), "delegation": "SG",
+        "category": "", "sheet": "a4-2x5-cr80", "only_unprinted": "y"})
+    assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:500]
+    assert page_sizes(response.data) == [tuple(round(v, 1) for v in A4)] * 2
+    badges = db.session.scalars(select(Badge)).all()
+    assert len(badges) == 11 and all(b.printed_at for b in badges)
+    assert sorted(qr_codes_in_pdf(response.data)) == sorted(b.code for b in badges)
+    assert {b.delegate_id for b in badges} == {p.id for p in people}
+
+    again = client.post("/staff/print-batch", data={
+        "csrf_token": csrf_token(client, "/staff/print-batch"), "delegation": "SG",
+        "sheet": "", "only_unprinted": "y"})
+    assert "Nobody to print" in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("extra,needle", [([], "Wrote 23 badges on 23 pages"),
+                                          (["--sheet", "a4-2x5-cr80", "--back"], "Wrote 23 badges on 6 pages")])
+def test_badges_sample_command_renders_names_without_a_database(app, tmp_path, extra, needle):
+    out = tmp_path / "sample.pdf"
+    result = app.test_cli_runner().invoke(args=["badges", "sample", "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    assert needle in result.output
+    assert len(qr_codes_in_pdf(out.read_bytes())) == 23
+
+
+def test_badges_sample_command_reports_an_unknown_layout(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["badges", "sample", "--out", str(tmp_path / "x.pdf"), "--layout", "nope"])
+    assert result.exit_code == 1 and "unknown layout 'nope'" in result.output

@@ -36,13 +36,14 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (registers the tables)
     from .auth import auth_bp
     from .register import register_bp
+    from .liaison import liaison_bp
     from .staff import staff_bp
     from .door import door_bp
     from .admin import admin_bp
     from .api import api_bp
     from .web import install_web_defaults
 
-    for blueprint in (auth_bp, register_bp, staff_bp, door_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, register_bp, liaison_bp, staff_bp, door_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     install_web_defaults(app)
 

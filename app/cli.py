@@ -9,6 +9,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from .cli_delegates import delegates
 from .extensions import db
 from .models import Checkpoint, Event, ScanDirection, StaffRole
 from .services.audit import Actor
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(create_user)
     app.cli.add_command(scan)
+    app.cli.add_command(delegates)
     app.cli.add_command(badges_group)
 
 

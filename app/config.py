@@ -39,6 +39,18 @@ def load_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "RATELIMIT_STORAGE_URI": os.environ.get("LANYARD_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Links in e-mails are built on this address (e.g. https://accreditation.example.org);
+        # without it, on the address of the request that sends the mail.
+        "LANYARD_BASE_URL": os.environ.get("LANYARD_BASE_URL", "").rstrip("/"),
+        "LANYARD_STATUS_LINK_DAYS": int(os.environ.get("LANYARD_STATUS_LINK_DAYS", "90")),
+        # Mail goes out through SMTP when a host is set, otherwise into LANYARD_OUTBOX_DIR.
+        "LANYARD_MAIL_FROM": os.environ.get("LANYARD_MAIL_FROM", "accreditation@localhost"),
+        "LANYARD_SMTP_HOST": os.environ.get("LANYARD_SMTP_HOST", ""),
+        "LANYARD_SMTP_PORT": int(os.environ.get("LANYARD_SMTP_PORT", "587")),
+        "LANYARD_SMTP_USERNAME": os.environ.get("LANYARD_SMTP_USERNAME", ""),
+        "LANYARD_SMTP_PASSWORD": os.environ.get("LANYARD_SMTP_PASSWORD", ""),
+        # "starttls" (port 587), "ssl" (port 465) or "none" (a relay on localhost).
+        "LANYARD_SMTP_SECURITY": os.environ.get("LANYARD_SMTP_SECURITY", "starttls"),
     }
 
 

@@ -4,11 +4,13 @@ from .badge import Badge
 from .delegate import Delegate, delegate_zones
 from .enums import DelegateStatus, ScanDirection, ScanVerdict, StaffRole
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
+from .liaison import DelegationInvitation
 from .scan import Scan
 from .staff import StaffUser
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
+    "DelegationInvitation",
     "Event", "Scan", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "Zone",
     "category_default_zones", "delegate_zones",
 ]

@@ -1,5 +1,7 @@
-"""The registration form. Every field is checked on the server; the browser only helps."""
+"""The application forms. Every field is checked on the server; the browser only helps."""
 from __future__ import annotations
+
+from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -9,7 +11,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..formkit import select_choices
 from ..services.countries import country_choices
-from ..services.people import clean_text, normalise_email, normalise_phone
+from ..services.people import (check_name, clean_text, normalise_document_number, normalise_email,
+                               normalise_phone)
+from ..services.photos import CropBox, PhotoError, normalise_photo
+from ..services.registration import Application
 
 NAME_MAX = 120
 
@@ -18,7 +23,40 @@ def _clean(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
-class RegistrationForm(FlaskForm):
+class PhotoForm(FlaskForm):
+    """A photo upload with the crop chosen in the browser (all optional without JavaScript)."""
+
+    photo = FileField("Passport-style photo")
+    crop_x = FloatField(widget=HiddenField.widget, validators=[Optional()])
+    crop_y = FloatField(widget=HiddenField.widget, validators=[Optional()])
+    crop_width = FloatField(widget=HiddenField.widget, validators=[Optional()])
+    crop_height = FloatField(widget=HiddenField.widget, validators=[Optional()])
+
+    @property
+    def crop_box(self) -> CropBox | None:
+        values = (self.crop_x.data, self.crop_y.data, self.crop_width.data, self.crop_height.data)
+        if any(v is None for v in values) or values[2] <= 0 or values[3] <= 0:
+            return None
+        return CropBox(*values)
+
+    def normalised_photo(self) -> bytes | None:
+        """The uploaded photo as a clean JPEG; None if none was sent.
+
+        A photo that cannot be used adds its reason to the photo field's errors.
+        """
+        upload = self.photo.data
+        if not upload or not getattr(upload, "filename", ""):
+            return None
+        try:
+            return normalise_photo(upload.read(), self.crop_box)
+        except PhotoError as exc:
+            self.photo.errors = [*self.photo.errors, str(exc)]
+            return None
+
+
+class ApplicantForm(PhotoForm):
+    """What a person tells about themselves: used to apply, to correct, and by liaison officers."""
+
     class Meta:
         # Every text field is NFC-normalised and stripped of control characters.
         def bind_field(self, form, unbound_field, options):
@@ -44,7 +82,6 @@ class RegistrationForm(FlaskForm):
     passport_expiry = DateField("Document expiry date", validators=[Optional()])
     organisation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
     position = StringField("Position", validators=[Optional(), Length(max=160)])
-    country = SelectField("Delegation", validators=[DataRequired()])
     category = SelectField("Category", validators=[DataRequired()])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     phone = TelField("Mobile phone", validators=[Optional(), Length(max=32)],
@@ -53,23 +90,46 @@ class RegistrationForm(FlaskForm):
     departure_on = DateField("Departure date", validators=[Optional()])
     dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=500)])
     access_needs = TextAreaField("Accessibility needs", validators=[Optional(), Length(max=500)])
-    photo = FileField("Passport-style photo")
-    crop_x = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    crop_y = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    crop_width = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    crop_height = FloatField(widget=HiddenField.widget, validators=[Optional()])
-    consent = BooleanField("I agree to the processing of my personal data as described above.",
-                           validators=[DataRequired("You need to agree to the privacy notice.")])
-    # Hidden from people by CSS; bots fill it in.
-    website = StringField("Leave this field empty", validators=[Optional()])
 
-    def __init__(self, *args, delegations=(), categories=(), **kwargs):
+    def __init__(self, *args, event=None, categories=(), phone_region: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = select_choices(
-            [("", "Choose your delegation")] + [(d.country, d.name) for d in delegations])
+        self.event = event
+        self.phone_region = phone_region
         self.category.choices = select_choices(
             [("", "Choose a category")] + [(c.code, c.name) for c in categories])
         self.nationality.choices = select_choices([("", "Choose a country")] + country_choices())
+
+    # Names: letters of any script with their marks, spaces, apostrophes,
+    # hyphens and full stops; a single name is fine.
+    def validate_given_name(self, field):
+        field.data = _checked_name(field.data)
+
+    def validate_family_name(self, field):
+        field.data = _checked_name(field.data)
+
+    def validate_printed_name(self, field):
+        field.data = _checked_name(field.data)
+
+    def validate_native_name(self, field):
+        field.data = _checked_name(field.data)
+
+    def validate_honorific(self, field):
+        field.data = _checked_name(field.data, extra="()/")
+
+    def validate_passport_number(self, field):
+        try:
+            field.data = normalise_document_number(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_passport_expiry(self, field):
+        if field.data and self.event is not None and field.data < self.event.ends_on:
+            raise ValidationError("The document must be valid until the end of the meeting "
+                                  f"({self.event.ends_on.strftime('%d %B %Y')}).")
+
+    def validate_date_of_birth(self, field):
+        if field.data and not (date(1900, 1, 1) <= field.data < date.today()):
+            raise ValidationError("Enter a date of birth in the past.")
 
     def validate_email(self, field):
         try:
@@ -78,8 +138,9 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(str(exc)) from None
 
     def validate_phone(self, field):
+        region = self.country.data if hasattr(self, "country") else self.phone_region
         try:
-            field.data = normalise_phone(field.data, self.country.data)
+            field.data = normalise_phone(field.data, region)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -87,10 +148,69 @@ class RegistrationForm(FlaskForm):
         if field.data and self.arrival_on.data and field.data < self.arrival_on.data:
             raise ValidationError("Departure cannot be before arrival.")
 
-    @property
-    def crop_box(self):
-        from ..services.photos import CropBox
-        values = (self.crop_x.data, self.crop_y.data, self.crop_width.data, self.crop_height.data)
-        if any(v is None for v in values) or values[2] <= 0 or values[3] <= 0:
-            return None
-        return CropBox(*values)
+    def application(self, country: str, *, consent: bool) -> Application:
+        return Application(
+            honorific=self.honorific.data or "",
+            given_name=self.given_name.data,
+            family_name=self.family_name.data or "",
+            printed_name=self.printed_name.data or "",
+            native_name=self.native_name.data or "",
+            position=self.position.data or "",
+            organisation=self.organisation.data,
+            country=country,
+            category_code=self.category.data,
+            email=self.email.data,
+            phone=self.phone.data or "",
+            nationality=self.nationality.data or "",
+            date_of_birth=self.date_of_birth.data,
+            passport_number=self.passport_number.data or "",
+            passport_expiry=self.passport_expiry.data,
+            arrival_on=self.arrival_on.data,
+            departure_on=self.departure_on.data,
+            dietary_needs=self.dietary_needs.data or "",
+            access_needs=self.access_needs.data or "",
+            consent=consent,
+        )
+
+    def fill_from(self, delegate) -> None:
+        """Show a stored application in the form (on GET)."""
+        for name in ("honorific", "given_name", "family_name", "printed_name", "native_name",
+                     "date_of_birth", "nationality", "passport_number", "passport_expiry",
+                     "organisation", "position", "email", "phone", "arrival_on", "departure_on",
+                     "dietary_needs", "access_needs"):
+            getattr(self, name).data = getattr(delegate, name)
+        self.category.data = delegate.category.code
+
+
+def _checked_name(value: str | None, extra: str = "") -> str:
+    try:
+        return check_name(value or "", extra=extra)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class RegistrationForm(ApplicantForm):
+    """The public form: an applicant registers themselves."""
+
+    country = SelectField("Delegation", validators=[DataRequired()])
+    consent = BooleanField("I agree to the processing of my personal data as described above.",
+                           validators=[DataRequired("You need to agree to the privacy notice.")])
+    # Hidden from people by CSS; bots fill it in.
+    website = StringField("Leave this field empty", validators=[Optional()])
+
+    def __init__(self, *args, delegations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = select_choices(
+            [("", "Choose your delegation")] + [(d.country, d.name) for d in delegations])
+
+
+class CorrectionForm(ApplicantForm):
+    """The applicant corrects their own application from their private link."""
+
+
+class MemberForm(ApplicantForm):
+    """A liaison officer registers a member of their delegation."""
+
+    consent = BooleanField("This member has read the privacy notice and agrees to the processing "
+                           "of their personal data.",
+                           validators=[DataRequired("The member's agreement is required.")])

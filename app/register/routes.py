@@ -1,17 +1,22 @@
+"""Public pages: the application form, its confirmation, and the applicant's private status page."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, make_response, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..models import Category, Event
-from ..models._types import utcnow
+from ..models import Event
 from ..services.audit import Actor
 from ..services.errors import ServiceError
-from ..services.photos import PhotoError, normalise_photo
-from ..services.registration import Application, register_delegate
+from ..services.links import LinkRefused, delegate_for_status_token, status_token
+from ..services.notifications import notify_registered
+from ..services.registration import (EDITABLE_STATES, register_delegate, registration_open,
+                                     update_application)
 from . import register_bp
-from .forms import RegistrationForm
+from .forms import CorrectionForm, RegistrationForm
+
+# Per client address; generous for a family of delegates behind one NAT, tight for a script.
+POST_LIMIT = "20 per hour; 5 per minute"
 
 
 def _event_or_404(slug: str) -> Event:
@@ -21,74 +26,86 @@ def _event_or_404(slug: str) -> Event:
     return event
 
 
-def registration_open(event: Event) -> bool:
-    now = utcnow()
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return False
-    if event.registration_closes_at and now >= event.registration_closes_at:
-        return False
-    return True
+def _private(response):
+    # Pages with personal data are never stored by browsers or proxies.
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @register_bp.route("/<slug>/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour; 5 per minute", methods=["POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
 def register(slug: str):
     event = _event_or_404(slug)
     if not registration_open(event):
         return render_template("register/closed.html", event=event), 403
     categories = [c for c in event.categories if c.self_service]
-    form = RegistrationForm(delegations=event.delegations, categories=categories)
+    form = RegistrationForm(event=event, delegations=event.delegations, categories=categories)
     if form.validate_on_submit():
         if form.website.data:
             # A bot filled the hidden field: answer as if it worked, store nothing.
             return redirect(url_for("register.thanks", slug=event.slug))
-        photo = None
-        upload = form.photo.data
-        if upload and getattr(upload, "filename", ""):
-            try:
-                photo = normalise_photo(upload.read(), form.crop_box)
-            except PhotoError as exc:
-                form.photo.errors.append(str(exc))
+        photo = form.normalised_photo()
         if not form.photo.errors:
             try:
-                delegate = register_delegate(event, _application(form), photo,
-                                             Actor.public("applicant"))
+                delegate = register_delegate(
+                    event, form.application(form.country.data, consent=True), photo,
+                    Actor.public("applicant"))
             except ServiceError as exc:
+                db.session.rollback()
                 getattr(form, exc.field or "given_name").errors.append(exc.message)
             else:
-                session["registered_reference"] = delegate.reference
+                notify_registered(delegate)
+                session["registered"] = {"reference": delegate.reference,
+                                         "token": status_token(delegate)}
                 return redirect(url_for("register.thanks", slug=event.slug))
-    return render_template("register/form.html", event=event, form=form), \
+    return _private(render_template("register/form.html", event=event, form=form)), \
         (400 if request.method == "POST" else 200)
 
 
 @register_bp.route("/<slug>/registered")
 def thanks(slug: str):
     event = _event_or_404(slug)
-    reference = session.pop("registered_reference", None)
-    return render_template("register/thanks.html", event=event, reference=reference)
+    # Shown once: reloading the page, or the next person at a shared computer, sees no link.
+    registered = session.pop("registered", None) or {}
+    return _private(render_template("register/thanks.html", event=event,
+                                    reference=registered.get("reference"),
+                                    token=registered.get("token")))
 
 
-def _application(form: RegistrationForm) -> Application:
-    return Application(
-        honorific=form.honorific.data or "",
-        given_name=form.given_name.data,
-        family_name=form.family_name.data or "",
-        printed_name=form.printed_name.data or "",
-        native_name=form.native_name.data or "",
-        position=form.position.data or "",
-        organisation=form.organisation.data,
-        country=form.country.data,
-        category_code=form.category.data,
-        email=form.email.data,
-        phone=form.phone.data or "",
-        nationality=form.nationality.data or "",
-        date_of_birth=form.date_of_birth.data,
-        passport_number=(form.passport_number.data or "").upper(),
-        passport_expiry=form.passport_expiry.data,
-        arrival_on=form.arrival_on.data,
-        departure_on=form.departure_on.data,
-        dietary_needs=form.dietary_needs.data or "",
-        access_needs=form.access_needs.data or "",
-        consent=bool(form.consent.data),
-    )
+@register_bp.route("/<slug>/application/<token>", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
+def status(slug: str, token: str):
+    """The applicant's private page: status, and corrections until approved."""
+    event = _event_or_404(slug)
+    try:
+        delegate = delegate_for_status_token(token, event)
+    except LinkRefused as exc:
+        return _private(render_template("register/link_refused.html", event=event,
+                                        message=exc.message)), 404
+    editable = delegate.status in EDITABLE_STATES
+    form = None
+    if editable:
+        categories = [c for c in event.categories if c.self_service or c.id == delegate.category_id]
+        form = CorrectionForm(event=event, categories=categories, phone_region=delegate.country)
+        if request.method == "GET":
+            form.fill_from(delegate)
+        elif form.validate_on_submit():
+            photo = form.normalised_photo()
+            if not form.photo.errors:
+                try:
+                    changed = update_application(
+                        delegate, form.application(delegate.country, consent=True), photo,
+                        Actor.public(f"applicant:{delegate.reference}"))
+                except ServiceError as exc:
+                    db.session.rollback()
+                    getattr(form, exc.field or "given_name").errors.append(exc.message)
+                else:
+                    session["status_saved"] = bool(changed)
+                    return redirect(url_for("register.status", slug=slug, token=token))
+    saved = session.pop("status_saved", None)
+    code = 200
+    if request.method == "POST":
+        code = 400 if editable else 409  # 409: approved or rejected meanwhile; nothing changed
+    return _private(render_template("register/status.html", event=event, person=delegate,
+                                    form=form, saved=saved, refused_post=code == 409)), code

@@ -41,3 +41,37 @@ def normalise_email(text: str) -> str:
         return validate_email((text or "").strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValueError(str(exc)) from None
+
+
+# Letters and combining marks of any script, plus what real names contain:
+# spaces, apostrophes (straight and curly), hyphens, full stops and the joiners
+# some scripts need. Digits and symbols such as < > @ = are not part of names.
+_NAME_PUNCTUATION = set(" '\u2019\u02bc-\u2010.\u00b7") | _KEEP_FORMAT
+
+
+def check_name(text: str, *, extra: str = "") -> str:
+    """A cleaned person's name, or ValueError saying which character is not allowed."""
+    text = clean_text(text)
+    allowed = _NAME_PUNCTUATION | set(extra)
+    for ch in text:
+        if ch not in allowed and unicodedata.category(ch)[0] not in ("L", "M"):
+            shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+            raise ValueError(f"“{shown}” cannot be part of a name.")
+    if text and not any(unicodedata.category(ch)[0] == "L" for ch in text):
+        raise ValueError("A name needs at least one letter.")
+    return text
+
+
+def normalise_document_number(text: str) -> str:
+    """A passport or ID number as printed, without spaces or hyphens, upper case.
+
+    The same document typed as "a1234 567" or "A1234-567" compares equal,
+    which is what duplicate checks need.
+    """
+    text = unicodedata.normalize("NFKC", text or "").upper()
+    text = re.sub(r"[\s\-/.]", "", text)
+    if not text:
+        return ""
+    if not re.fullmatch(r"[A-Z0-9]{5,20}", text):
+        raise ValueError("Use the letters and digits of the document number (5 to 20).")
+    return text

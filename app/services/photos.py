@@ -58,7 +58,9 @@ def normalise_photo(data: bytes, crop: CropBox | None = None) -> bytes:
     if image.width > STORED_WIDTH:
         image = image.resize((STORED_WIDTH, STORED_HEIGHT), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    # A fresh save without exif/icc/comments strips every piece of metadata.
+    # Pillow copies some metadata (a JPEG comment, for one) from image.info when
+    # saving: drop it all, so the stored file has no exif, icc or comments.
+    image.info = {}
     image.save(out, "JPEG", quality=90, optimize=True)
     return out.getvalue()
 
@@ -143,3 +145,9 @@ def read_photo(name: str) -> bytes | None:
         return None
     path = photo_dir() / Path(name).name
     return path.read_bytes() if path.exists() else None
+
+
+def delete_photo(name: str) -> None:
+    """Remove a photo that was replaced; a missing file is not an error."""
+    if name:
+        (photo_dir() / Path(name).name).unlink(missing_ok=True)

@@ -1,10 +1,11 @@
-"""Applications for accreditation: creating a delegate from what the applicant sent."""
+"""Applications for accreditation: creating a delegate from what the applicant sent,
+the applicant's corrections, delegation caps and duplicate flags."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -12,8 +13,9 @@ from ..models import Category, Delegate, DelegateStatus, Delegation, Event
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import new_reference
-from .errors import ServiceError
-from .photos import store_photo
+from .errors import InvalidState, ServiceError
+from .people import normalise_document_number
+from .photos import delete_photo, store_photo
 
 
 @dataclass
@@ -47,15 +49,31 @@ def default_printed_name(given_name: str, family_name: str) -> str:
     return " ".join(part for part in (given_name.strip(), family_name.strip()) if part)
 
 
+def registration_open(event: Event, now=None) -> bool:
+    """Whether the public form and liaison pages take applications now."""
+    now = now or utcnow()
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return False
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return False
+    return True
+
+
 def register_delegate(event: Event, application: Application, photo_jpeg: bytes | None,
                       actor: Actor, *, commit: bool = True) -> Delegate:
-    """Store a new application; the reference code in the result is what the applicant keeps."""
-    category = db.session.scalar(select(Category).where(
-        Category.event_id == event.id, Category.code == application.category_code))
-    if category is None:
-        raise ServiceError("Unknown category.", field="category")
+    """Store a new application; the reference code in the result is what the applicant keeps.
+
+    Refused (ServiceError, nothing written) when the category is unknown or the
+    delegation is full. A second application with the same passport number or
+    e-mail in this event is stored and flagged to staff in the audit trail.
+    """
+    category = _category(event, application.category_code)
     delegation = db.session.scalar(select(Delegation).where(
-        Delegation.event_id == event.id, Delegation.country == application.country))
+        Delegation.event_id == event.id, Delegation.country == application.country)
+        .with_for_update())
+    if delegation is not None:
+        _check_room_in(delegation)
+    passport_number = _document_number(application.passport_number)
     delegate = Delegate(
         event=event,
         delegation=delegation,
@@ -74,7 +92,7 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
         phone=application.phone,
         nationality=application.nationality,
         date_of_birth=application.date_of_birth,
-        passport_number=application.passport_number,
+        passport_number=passport_number,
         passport_expiry=application.passport_expiry,
         arrival_on=application.arrival_on,
         departure_on=application.departure_on,
@@ -89,9 +107,155 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
     record(actor, "delegate.registered", delegate, after={
         "reference": delegate.reference, "name": delegate.printed_name,
         "country": delegate.country, "category": category.code})
+    _flag_duplicates(delegate, actor)
     if commit:
         db.session.commit()
     return delegate
+
+
+# Fields an applicant may correct; the delegation (country) is changed by staff only.
+CORRECTABLE = (
+    "honorific", "given_name", "family_name", "printed_name", "native_name", "position",
+    "organisation", "email", "phone", "nationality", "date_of_birth", "passport_number",
+    "passport_expiry", "arrival_on", "departure_on", "dietary_needs", "access_needs",
+)
+# Shown in the audit trail only as "changed": the trail is read by more people than need them.
+_SECRET_FIELDS = {"passport_number", "date_of_birth", "passport_expiry"}
+EDITABLE_STATES = {DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO}
+
+
+def update_application(delegate: Delegate, application: Application, photo_jpeg: bytes | None,
+                       actor: Actor) -> list[str]:
+    """Apply an applicant's corrections until the application is approved.
+
+    Returns the names of the fields that changed ("photo" for a new photo).
+    An application waiting for more information goes back to the queue as
+    submitted. Refused with InvalidState once approved or rejected.
+    """
+    if delegate.status not in EDITABLE_STATES:
+        raise InvalidState(
+            f"This application is {delegate.status.title.lower()} and can no longer be changed. "
+            "Contact the accreditation office if something is wrong.", code="not_editable")
+    if application.country and application.country != delegate.country:
+        raise ServiceError("To change delegation, contact the accreditation office.", field="country")
+    values = {name: getattr(application, name) for name in CORRECTABLE}
+    values["passport_number"] = _document_number(application.passport_number)
+    values["printed_name"] = application.printed_name or default_printed_name(
+        application.given_name, application.family_name)
+    category = _category(delegate.event, application.category_code) \
+        if application.category_code else delegate.category
+    before, after = {}, {}
+    for name, value in values.items():
+        if getattr(delegate, name) != value:
+            before[name] = "changed" if name in _SECRET_FIELDS else getattr(delegate, name)
+            after[name] = "changed" if name in _SECRET_FIELDS else value
+            setattr(delegate, name, value)
+    if category.id != delegate.category_id:
+        before["category"], after["category"] = delegate.category.code, category.code
+        delegate.category = category
+        delegate.zones = list(category.default_zones)
+    old_photo = None
+    if photo_jpeg:
+        old_photo = delegate.photo_file
+        delegate.photo_file = store_photo(photo_jpeg)
+        before["photo"], after["photo"] = bool(old_photo), "new"
+    changed = list(after)
+    if not changed:
+        return []
+    if delegate.status is DelegateStatus.NEEDS_INFO:
+        before["status"], after["status"] = delegate.status, DelegateStatus.SUBMITTED
+        delegate.status = DelegateStatus.SUBMITTED
+    record(actor, "delegate.corrected", delegate, before=before, after=after)
+    db.session.flush()
+    _flag_duplicates(delegate, actor)
+    db.session.commit()
+    if old_photo:
+        delete_photo(old_photo)
+    return changed
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Another application in the same event that looks like the same person."""
+
+    other: Delegate
+    reasons: tuple[str, ...]  # "passport_number", "email"
+
+    @property
+    def what(self) -> str:
+        """E.g. "same passport number and e-mail"."""
+        return "same " + " and ".join(
+            {"passport_number": "passport number", "email": "e-mail"}[r] for r in self.reasons)
+
+    @property
+    def description(self) -> str:
+        return f"{self.what} as {self.other.reference} ({self.other.printed_name})"
+
+
+def find_duplicates(delegate: Delegate) -> list[Duplicate]:
+    """Other applications in the event with the same passport number or e-mail."""
+    return duplicates_by_delegate([delegate]).get(delegate.id, [])
+
+
+def duplicates_by_delegate(delegates: list[Delegate]) -> dict[int, list[Duplicate]]:
+    """Duplicate flags for many delegates in one query (for lists such as the queue)."""
+    if not delegates:
+        return {}
+    emails = {d.email.lower() for d in delegates if d.email}
+    passports = {d.passport_number for d in delegates if d.passport_number}
+    event_ids = {d.event_id for d in delegates}
+    conditions = [func.lower(Delegate.email).in_(emails)] if emails else []
+    if passports:
+        conditions.append(Delegate.passport_number.in_(passports))
+    if not conditions:
+        return {}
+    candidates = db.session.scalars(select(Delegate).where(
+        Delegate.event_id.in_(event_ids), or_(*conditions)).order_by(Delegate.id)).all()
+    found: dict[int, list[Duplicate]] = {}
+    for delegate in delegates:
+        for other in candidates:
+            if other.id == delegate.id or other.event_id != delegate.event_id:
+                continue
+            reasons = []
+            if delegate.passport_number and other.passport_number == delegate.passport_number:
+                reasons.append("passport_number")
+            if delegate.email and other.email.lower() == delegate.email.lower():
+                reasons.append("email")
+            if reasons:
+                found.setdefault(delegate.id, []).append(Duplicate(other, tuple(reasons)))
+    return found
+
+
+def _flag_duplicates(delegate: Delegate, actor: Actor) -> None:
+    for duplicate in find_duplicates(delegate):
+        record(actor, "delegate.duplicate_flagged", delegate, after={
+            "other": duplicate.other.reference, "same": list(duplicate.reasons)})
+
+
+def _category(event: Event, code: str) -> Category:
+    category = db.session.scalar(select(Category).where(
+        Category.event_id == event.id, Category.code == code))
+    if category is None:
+        raise ServiceError("Unknown category.", field="category")
+    return category
+
+
+def _check_room_in(delegation: Delegation) -> None:
+    if delegation.max_members is None:
+        return
+    members = db.session.scalar(select(func.count()).select_from(Delegate).where(
+        Delegate.delegation_id == delegation.id, Delegate.status != DelegateStatus.REJECTED))
+    if members >= delegation.max_members:
+        raise ServiceError(
+            f"The {delegation.name} delegation is full ({delegation.max_members} members). "
+            "Contact your liaison officer or the organisers.", code="delegation_full", field="country")
+
+
+def _document_number(text: str) -> str:
+    try:
+        return normalise_document_number(text)
+    except ValueError as exc:
+        raise ServiceError(str(exc), field="passport_number") from None
 
 
 def _zones_for(event: Event, category: Category, zone_codes: list[str] | None):

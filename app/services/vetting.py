@@ -1,4 +1,7 @@
-"""Accreditation decisions on applications: approve, ask for more, reject."""
+"""Accreditation decisions on applications: approve, ask for more, reject.
+
+After each decision is committed the applicant is told by e-mail.
+"""
 from __future__ import annotations
 
 from ..extensions import db
@@ -6,13 +9,19 @@ from ..models import Delegate, DelegateStatus
 from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import InvalidState
+from .notifications import notify_decision
 
 _OPEN = {DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO}
 
 
-def approve_delegate(delegate: Delegate, actor: Actor) -> None:
+def approve_delegate(delegate: Delegate, actor: Actor, *, commit: bool = True,
+                     notify: bool = True) -> None:
+    """Approve; `commit=False, notify=False` lets an import approve inside its own transaction."""
     _decide(delegate, DelegateStatus.APPROVED, "", actor, allowed_from=_OPEN)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    if notify:
+        notify_decision(delegate)
 
 
 def request_information(delegate: Delegate, message: str, actor: Actor) -> None:
@@ -21,6 +30,7 @@ def request_information(delegate: Delegate, message: str, actor: Actor) -> None:
     _decide(delegate, DelegateStatus.NEEDS_INFO, message.strip(), actor,
             allowed_from={DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
     db.session.commit()
+    notify_decision(delegate)
 
 
 def reject_delegate(delegate: Delegate, reason: str, actor: Actor) -> None:
@@ -34,6 +44,7 @@ def reject_delegate(delegate: Delegate, reason: str, actor: Actor) -> None:
             badge.revoked_reason = "withdrawn"
             record(actor, "badge.revoked", badge, after={"reason": "withdrawn"})
     db.session.commit()
+    notify_decision(delegate)
 
 
 def _decide(delegate: Delegate, status: DelegateStatus, note: str, actor: Actor,

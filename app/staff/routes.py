@@ -13,6 +13,7 @@ from ..services.errors import ServiceError
 from ..services.photos import read_photo
 from ..formkit import select_choices
 from ..services.printing import draft_badge_data, render_badge_pdf, render_badge_png
+from ..services.registration import duplicates_by_delegate, find_duplicates
 from . import staff_bp
 from .forms import ActionForm, BatchPrintForm, NoteForm, ReprintForm, SearchForm
 
@@ -41,7 +42,8 @@ def queue():
     counts = dict(db.session.execute(
         select(Delegate.status, func.count()).group_by(Delegate.status)).all())
     return render_template("staff/queue.html", delegates=delegates, wanted=wanted,
-                           counts=counts, statuses=list(DelegateStatus), form=ActionForm())
+                           counts=counts, statuses=list(DelegateStatus), form=ActionForm(),
+                           duplicates=duplicates_by_delegate(delegates))
 
 
 @staff_bp.route("/desk")
@@ -78,7 +80,8 @@ def delegate(delegate_id: int):
                                      layout=person.category.layout, dpi=10)
         missing = report.missing_glyphs
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
-                           note_form=NoteForm(), reprint_form=ReprintForm(), missing_glyphs=missing)
+                           note_form=NoteForm(), reprint_form=ReprintForm(), missing_glyphs=missing,
+                           duplicates=find_duplicates(person))
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/photo")

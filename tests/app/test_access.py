@@ -7,7 +7,8 @@ from app import create_app
 from app.models import StaffRole
 from support import PASSWORD, csrf_token
 
-PUBLIC_BLUEPRINTS = {"register", "static"}
+# The liaison pages need no login: a signed invitation link opens them (tests/liaison).
+PUBLIC_BLUEPRINTS = {"register", "liaison", "static"}
 PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "home", "static"}
 
 

@@ -1,0 +1,57 @@
+"""Helpers for the registration, liaison and import tests: forms as a browser posts them,
+images made on the spot, and the mails the app wrote to its outbox."""
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+
+from app.services.mail import outbox_messages
+from support import csrf_token
+
+REGISTER_URL = "/events/amim22/register"
+
+
+def registration_data(client, photo: bytes | None = None, **overrides) -> dict:
+    data = {
+        "csrf_token": overrides.pop("csrf_token", None) or csrf_token(client, REGISTER_URL),
+        "honorific": "Colonel", "given_name": "Siti Nurhaliza", "family_name": "binti Omar",
+        "native_name": "", "organisation": "Defence Intelligence Organisation",
+        "position": "Head of Regional Analysis", "country": "MY", "category": "D",
+        "email": "siti.omar@example.my", "phone": "+60 13-222 1010", "consent": "y",
+    }
+    if photo is not None:
+        data["photo"] = (io.BytesIO(photo), "me.jpg", "image/jpeg")
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def register(client, photo: bytes | None = None, **overrides):
+    return client.post(REGISTER_URL, data=registration_data(client, photo, **overrides),
+                       content_type="multipart/form-data")
+
+
+def image_bytes(size=(700, 900), colour=(200, 180, 160), fmt="JPEG", mode="RGB", **save) -> bytes:
+    image = Image.new(mode, size, colour)
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def mails():
+    return outbox_messages()
+
+
+def text_part(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_part(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def link_in(message, pattern: str = r"https?://\S+") -> str:
+    """The first link in the plain-text part, as a path the test client can open."""
+    url = re.search(pattern, text_part(message)).group(0)
+    return re.sub(r"^https?://[^/]+", "", url)

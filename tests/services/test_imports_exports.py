@@ -1,0 +1,280 @@
+"""Delegate lists in and out: all rows checked first, nothing half-written, safe exports."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, Delegate, DelegateStatus
+from app.services.audit import Actor
+from app.services.errors import ServiceError
+from app.services.exports import export_delegates
+from app.services.imports import DirectoryPhotos, NoPhotos, import_delegates
+from app.services.photos import photo_dir
+from registration_support import image_bytes
+from support import csrf_token
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "delegates.csv"
+HEADER = ["given_name", "family_name", "native_name", "honorific", "position", "organisation",
+          "country", "category", "email", "phone"]
+
+
+def row(**values):
+    base = dict(given_name="Dewi", family_name="Lestari", native_name="", honorific="Colonel",
+                position="Analyst", organisation="BAIS TNI", country="ID", category="D",
+                email="dewi@example.id", phone="+62 813 1111 2222")
+    base.update(values)
+    return base
+
+
+def csv_bytes(rows, header=None, bom=True) -> bytes:
+    header = header or list(rows[0])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def run(event, name, data, photos=None, **options):
+    return import_delegates(event, name, data, photos or NoPhotos(), Actor.cli("test"), **options)
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Delegate))
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_a_valid_csv_is_imported_with_or_without_bom(event, bom):
+    rows = [row(zones=""), row(given_name="Budi", family_name="Santoso", email="budi@example.id",
+                               native_name="", zones="1 2")]
+    report = run(event, "list.csv", csv_bytes(rows, bom=bom))
+    assert report.ok and report.written and count() == 2
+    budi = db.session.scalar(select(Delegate).where(Delegate.given_name == "Budi"))
+    assert [z.code for z in budi.zones] == ["1", "2"]
+    assert budi.phone == "+6281311112222" and budi.status is DelegateStatus.SUBMITTED
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "delegates.imported"))
+
+
+def test_the_sample_list_reports_its_invalid_row_by_number_and_field_and_writes_nothing(event):
+    report = run(event, SAMPLE.name, SAMPLE.read_bytes())
+    assert [str(e) for e in report.errors] == [
+        "Row 10, phone: This is not a valid phone number for its country."]
+    assert count() == 0 and not report.written
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(event, tmp_path):
+    rows = [row(),
+            row(given_name="", email="no-at-sign", country="Malaysia"),
+            row(category="Q", zones="1 9", passport_number="??", photo="missing.jpg"),
+            row(given_name="Budi2", date_of_birth="31/12/1980", email="b@example.id")]
+    report = run(event, "list.csv", csv_bytes(rows, header=list(rows[0]) + [
+        "zones", "passport_number", "photo", "date_of_birth"]), DirectoryPhotos(tmp_path))
+    messages = [str(e) for e in report.errors]
+    assert messages[:3] == ["Row 3, given_name: required",
+                            "Row 3, country: 'Malaysia' is not an ISO country code such as MY or TH",
+                            "Row 3, email: An email address must have an @-sign."]
+    assert any(m.startswith("Row 4, category: no category 'Q'") for m in messages)
+    assert any(m.startswith("Row 4, zones: no zone 9") for m in messages)
+    assert any(m.startswith("Row 4, passport_number:") for m in messages)
+    assert "Row 4, photo: No file 'missing.jpg' beside the list." in messages
+    assert "Row 5, given_name: “2” cannot be part of a name." in messages
+    assert "Row 5, date_of_birth: '31/12/1980' is not a date (use YYYY-MM-DD)" in messages
+    assert count() == 0
+    assert not photo_dir().exists() or not any(photo_dir().iterdir())
+
+
+def test_missing_and_unknown_columns_are_reported_on_row_one(event):
+    data = "given_name,family_name,shoe_size\nDewi,Lestari,38\n".encode()
+    messages = [str(e) for e in run(event, "list.csv", data).errors]
+    assert messages == ["Row 1: missing column(s): organisation, country, category, email",
+                        "Row 1: unknown column(s): shoe_size"]
+
+
+def test_a_csv_that_is_not_utf8_is_refused_with_advice(event):
+    with pytest.raises(ServiceError, match="not UTF-8"):
+        run(event, "list.csv", "given_name\nJosé\n".encode("latin-1"))
+
+
+def test_xlsx_with_numbers_and_dates_in_cells_is_imported(event):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER + ["arrival_on", "passport_number"])
+    from datetime import datetime
+    sheet.append(["Priya", "Ramasamy", "", "Major", "Analyst", "Singapore Armed Forces", "SG", "D",
+                  "priya.r@example.sg", 6598765432, datetime(2030, 5, 10), "K1234567A"])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = run(event, "list.xlsx", out.getvalue())
+    assert report.ok, report.errors
+    priya = db.session.scalar(select(Delegate))
+    assert priya.phone == "+6598765432" and str(priya.arrival_on) == "2030-05-10"
+    assert priya.passport_number == "K1234567A"
+
+
+def test_photos_beside_the_list_are_imported_and_paths_may_not_leave_its_folder(event, tmp_path):
+    folder = tmp_path / "list"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "photos" / "dewi.png").write_bytes(image_bytes((800, 1000), fmt="PNG"))
+    (tmp_path / "secret.jpg").write_bytes(image_bytes((800, 1000)))
+    outside = run(event, "list.csv", csv_bytes([row(photo="../secret.jpg")]), DirectoryPhotos(folder))
+    assert [str(e) for e in outside.errors] == [
+        "Row 2, photo: The photo must be in the list's folder or below it."]
+    report = run(event, "list.csv", csv_bytes([row(photo="photos/dewi.png")]), DirectoryPhotos(folder))
+    assert report.written
+    assert (photo_dir() / db.session.scalar(select(Delegate)).photo_file).exists()
+
+
+def test_approve_marks_everyone_approved_without_mailing_them(event, app):
+    report = run(event, "list.csv", csv_bytes([row()]), approve=True)
+    assert report.written
+    assert db.session.scalar(select(Delegate)).status is DelegateStatus.APPROVED
+    assert not Path(app.config["LANYARD_OUTBOX_DIR"]).exists() or \
+        not any(Path(app.config["LANYARD_OUTBOX_DIR"]).iterdir())
+
+
+def test_duplicates_are_imported_but_noted(event):
+    run(event, "list.csv", csv_bytes([row()]))
+    report = run(event, "list.csv", csv_bytes([row(given_name="Dewi S."), row(given_name="D.")]),
+                 dry_run=True)
+    assert report.ok and count() == 1
+    assert report.warnings[0].startswith("Row 2: same email as LY-")
+    assert report.warnings[1].startswith("Row 3: same email as LY-")
+
+
+def test_a_dry_run_writes_nothing(event):
+    report = run(event, "list.csv", csv_bytes([row()]), dry_run=True)
+    assert report.ok and not report.written and count() == 0
+
+
+def test_delegation_caps_apply_to_imports(event):
+    from app.models import Delegation
+    indonesia = db.session.scalar(select(Delegation).where(Delegation.country == "ID"))
+    indonesia.max_members = 1
+    db.session.commit()
+    report = run(event, "list.csv", csv_bytes([row(), row(email="x@example.id")]))
+    assert [str(e) for e in report.errors] == [
+        "Row 3, country: the Indonesia delegation would have more than its 1 members"]
+    assert count() == 0
+
+
+def test_exports_escape_formulas_in_csv_and_store_text_in_xlsx(event):
+    evil = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    run(event, "list.csv", csv_bytes([row(organisation=evil, position="@SUM(A1)",
+                                          native_name="", passport_number="A1234567")],
+                                     header=HEADER + ["passport_number"]))
+    data = export_delegates(event, "csv", Actor.cli("test"))
+    [exported] = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert exported["organisation"] == "'" + evil
+    assert exported["position"] == "'@SUM(A1)"
+    assert exported["phone"] == "'+6281311112222"
+    assert "passport_number" not in exported
+
+    xlsx = load_workbook(io.BytesIO(export_delegates(event, "xlsx", Actor.cli("test"),
+                                                     include_passport=True)))
+    sheet = xlsx.active
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("organisation") + 1)
+    assert cell.value == evil and cell.data_type == "s" and cell.quotePrefix
+    assert sheet.cell(row=2, column=header.index("passport_number") + 1).value == "A1234567"
+
+
+def test_an_export_imports_back_into_another_event_unchanged(event, tmp_path):
+    run(event, "list.csv", csv_bytes([row(organisation="-Unit 7-", native_name="ลิซ่า")]))
+    data = export_delegates(event, "csv", Actor.cli("test"))
+    from app.models import Event
+    copy = Event(slug="copy", name="Copy", starts_on=event.starts_on, ends_on=event.ends_on)
+    copy.categories = [type(c)(code=c.code, name=c.name, colour=c.colour) for c in event.categories]
+    copy.zones = [type(z)(code=z.code, name=z.name) for z in event.zones]
+    db.session.add(copy)
+    db.session.commit()
+    report = run(copy, "export.csv", data)
+    assert report.written, report.errors
+    imported = db.session.scalar(select(Delegate).where(Delegate.event_id == copy.id))
+    assert imported.organisation == "-Unit 7-" and imported.native_name == "ลิซ่า"
+    assert imported.phone == "+6281311112222"
+
+
+def test_cli_import_dry_run_then_approve_then_export(app, event, tmp_path):
+    fixed = tmp_path / "delegates.csv"
+    shutil.copy(SAMPLE, fixed)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["delegates", "import", str(fixed), "--event", "amim22", "--dry-run"])
+    assert result.exit_code == 1
+    assert "Row 10, phone: This is not a valid phone number for its country." in result.output
+    fixed.write_text(SAMPLE.read_text(encoding="utf-8").replace("+95 9 123 456 789", "+95 9 451 234 567"),
+                     encoding="utf-8")
+    result = runner.invoke(args=["delegates", "import", str(fixed), "--event", "amim22", "--dry-run"])
+    assert result.exit_code == 0 and "23 rows are valid; nothing was written" in result.output
+    assert count() == 0
+    result = runner.invoke(args=["delegates", "import", str(fixed), "--event", "amim22", "--approve"])
+    assert result.exit_code == 0 and "Imported and approved 23 delegates" in result.output
+    assert set(db.session.scalars(select(Delegate.status))) == {DelegateStatus.APPROVED}
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(args=["delegates", "export", "--event", "amim22", "--out", str(out)])
+    assert result.exit_code == 0
+    assert load_workbook(out).active.max_row == 24
+
+
+def test_admin_imports_a_zip_with_photos_and_sees_the_report(client, event, login):
+    login("admin")
+    url = "/admin/events/amim22/delegates"
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("amim/list.csv", csv_bytes([row(photo="img/dewi.jpg"),
+                                                     row(email="bad", given_name="Budi")]))
+        archive.writestr("amim/img/dewi.jpg", image_bytes((800, 1000)))
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "approve": "y",
+                                      "file": (io.BytesIO(bundle.getvalue()), "list.zip")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The list was not imported" in page and "Row 3, email:" in page
+    assert count() == 0
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("amim/list.csv", csv_bytes([row(photo="img/dewi.jpg")]))
+        archive.writestr("amim/img/dewi.jpg", image_bytes((800, 1000)))
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "approve": "y",
+                                      "file": (io.BytesIO(bundle.getvalue()), "list.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "1 delegates created" in response.get_data(as_text=True)
+    person = db.session.scalar(select(Delegate))
+    assert person.photo_file and person.status is DelegateStatus.APPROVED
+    response = client.post(url + "/export", data={"csrf_token": csrf_token(client, url),
+                                                  "format": "csv"})
+    assert response.status_code == 200 and b"Dewi" in response.data
+
+
+def test_only_administrators_import_and_export(client, event, login):
+    login("accreditation")
+    assert client.get("/admin/events/amim22/delegates").status_code == 403
+
+
+def test_an_xlsx_with_an_xml_entity_bomb_is_refused(event):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    plain = io.BytesIO()
+    workbook.save(plain)
+    bomb = io.BytesIO()
+    laughs = ('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+              + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row>'
+              '</sheetData></worksheet>')
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = laughs.encode() if item.filename == "xl/worksheets/sheet1.xml" \
+                else source.read(item)
+            target.writestr(item, data)
+    with pytest.raises(ServiceError, match="cannot be read"):
+        run(event, "list.xlsx", bomb.getvalue())
+    with pytest.raises(ServiceError, match="cannot be read"):
+        run(event, "list.xlsx", b"PK\x03\x04 not really a workbook")

@@ -1,0 +1,148 @@
+"""Every kind of upload an applicant may send, and what the stored photo looks like."""
+from __future__ import annotations
+
+import io
+import zlib
+import struct
+
+import pytest
+from PIL import Image, ImageCms
+
+from app.services.photos import (MIN_HEIGHT, MIN_WIDTH, CropBox, PhotoError, normalise_photo)
+from registration_support import image_bytes
+
+
+def opened(jpeg: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(jpeg))
+    image.load()
+    return image
+
+
+def test_a_plain_photo_becomes_a_passport_ratio_srgb_jpeg_without_metadata():
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x8825] = {2: (3.0, 8.0, 0.0)}  # GPS
+    source = image_bytes((1200, 1600), exif=exif.tobytes(), comment=b"hello")
+    image = opened(normalise_photo(source))
+    assert image.format == "JPEG" and image.mode == "RGB"
+    assert abs(image.width / image.height - 35 / 45) < 0.01
+    assert not image.getexif() and "icc_profile" not in image.info and "comment" not in image.info
+
+
+def test_exif_orientation_is_applied_so_the_stored_photo_stands_upright():
+    # A landscape sensor image whose top row is red, tagged "rotate 90° clockwise to view".
+    raw = Image.new("RGB", (900, 700), (40, 40, 200))
+    raw.paste((220, 20, 20), (0, 0, 900, 60))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    raw.save(out, "JPEG", exif=exif.tobytes())
+    image = opened(normalise_photo(out.getvalue()))
+    assert image.height > image.width  # portrait after rotation
+    # Orientation 6: the sensor's top row ends up on the right edge.
+    right = image.getpixel((image.width - 5, image.height // 2))
+    left = image.getpixel((5, image.height // 2))
+    assert right[0] > 150 and right[2] < 100
+    assert left[2] > 150
+
+
+def test_a_cmyk_jpeg_is_converted_to_rgb():
+    source = image_bytes((700, 900), colour=(0, 255, 255, 0), mode="CMYK")
+    image = opened(normalise_photo(source))
+    assert image.mode == "RGB"
+    r, g, b = image.getpixel((350, 450))
+    assert r > 200 and g < 60 and b < 60  # no cyan or yellow ink: red
+
+
+def test_an_embedded_colour_profile_is_applied_and_not_copied_into_the_stored_photo():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    source = image_bytes((700, 900), colour=(10, 120, 230), icc_profile=srgb)
+    image = opened(normalise_photo(source))
+    assert "icc_profile" not in image.info
+    r, g, b = image.getpixel((350, 450))
+    assert abs(r - 10) < 8 and abs(g - 120) < 8 and abs(b - 230) < 8
+
+
+def test_a_transparent_png_gets_a_white_background():
+    source = image_bytes((700, 900), colour=(0, 0, 0, 0), fmt="PNG", mode="RGBA")
+    image = opened(normalise_photo(source))
+    assert image.getpixel((350, 450)) >= (250, 250, 250)
+
+
+def test_webp_is_accepted():
+    assert opened(normalise_photo(image_bytes((700, 900), fmt="WEBP"))).format == "JPEG"
+
+
+def test_an_animated_gif_is_refused():
+    frames = [Image.new("RGB", (700, 900), c) for c in ((255, 0, 0), (0, 255, 0))]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(PhotoError, match="JPEG, PNG or WebP"):
+        normalise_photo(out.getvalue())
+
+
+def test_an_animated_webp_is_refused():
+    frames = [Image.new("RGB", (700, 900), c) for c in ((255, 0, 0), (0, 255, 0))]
+    out = io.BytesIO()
+    frames[0].save(out, "WEBP", save_all=True, append_images=frames[1:])
+    with pytest.raises(PhotoError, match="Animated images"):
+        normalise_photo(out.getvalue())
+
+
+def test_a_truncated_jpeg_is_refused_as_damaged():
+    data = image_bytes((700, 900), quality=95)
+    with pytest.raises(PhotoError, match="damaged"):
+        normalise_photo(data[: len(data) // 2])
+
+
+def test_a_pdf_renamed_to_jpg_is_refused():
+    with pytest.raises(PhotoError, match="not a readable image"):
+        normalise_photo(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF")
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A valid PNG header claiming a huge greyscale image, with a tiny compressed body."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    body = zlib.compress(b"\0" * (width + 1) * 16)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [8000, 20000])
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(side):
+    bomb = _png_bomb(side, side)
+    assert len(bomb) < 200_000
+    with pytest.raises(PhotoError, match="too many pixels"):
+        normalise_photo(bomb)
+
+
+def test_an_empty_or_oversized_upload_is_refused():
+    with pytest.raises(PhotoError, match="empty"):
+        normalise_photo(b"")
+    with pytest.raises(PhotoError, match="larger than 10 MB"):
+        normalise_photo(b"\xff" * (10 * 1024 * 1024 + 1))
+
+
+def test_a_photo_too_small_after_cropping_is_refused_with_its_size():
+    source = image_bytes((1200, 1600))
+    with pytest.raises(PhotoError, match=rf"at least {MIN_WIDTH} x {MIN_HEIGHT} px"):
+        normalise_photo(source, CropBox(100, 100, 200, 257))
+
+
+def test_the_crop_chosen_in_the_browser_is_what_is_stored():
+    # Left half green, right half blue: a crop on the right half stores only blue.
+    image = Image.new("RGB", (1400, 900), (20, 180, 20))
+    image.paste((20, 20, 200), (700, 0, 1400, 900))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    stored = opened(normalise_photo(out.getvalue(), CropBox(800, 100, 500, 643)))
+    assert abs(stored.width / stored.height - 35 / 45) < 0.01
+    colours = stored.getcolors(maxcolors=1_000_000)
+    bluish = sum(count for count, (r, g, b) in colours if b > 150 and g < 80)
+    assert bluish / (stored.width * stored.height) > 0.99
+
+
+def test_a_crop_outside_the_photo_is_refused():
+    with pytest.raises(PhotoError, match="outside the photo"):
+        normalise_photo(image_bytes((700, 900)), CropBox(5000, 5000, 400, 514))

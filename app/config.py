@@ -38,6 +38,9 @@ def load_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "RATELIMIT_STORAGE_URI": os.environ.get("LANYARD_RATELIMIT_STORAGE_URI", "memory://"),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted;
+        # without this, rate limits and the audit trail see only the proxy's address.
+        "LANYARD_PROXY_HOPS": int(os.environ.get("LANYARD_PROXY_HOPS", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Links in e-mails are built on this address (e.g. https://accreditation.example.org);
         # without it, on the address of the request that sends the mail.

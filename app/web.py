@@ -1,6 +1,8 @@
 """What every page shares: security headers, the login hook, error pages, template helpers."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import Flask, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
@@ -67,6 +69,17 @@ def install_web_defaults(app: Flask) -> None:
     @app.route("/")
     def home():
         return redirect(url_for("auth.login"))
+
+    @app.template_filter("at_venue")
+    def at_venue(value, event, fmt: str = "%d %b %H:%M") -> str:
+        """A UTC time as the clock at the venue shows it: what desk staff and delegates see."""
+        if value is None:
+            return ""
+        try:
+            zone = ZoneInfo(event.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return value.strftime(fmt + " UTC")
+        return value.astimezone(zone).strftime(fmt)
 
     @app.context_processor
     def helpers():

@@ -31,8 +31,14 @@ def _login_attempt_key() -> str:
     return f"{get_remote_address()}:{request.form.get('email', '').strip().lower()}"
 
 
+def _login_account_key() -> str:
+    # Guessing one account's password from many addresses is slowed down too.
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
 @auth_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"], key_func=_login_attempt_key)
+@limiter.limit("60 per hour", methods=["POST"], key_func=_login_account_key)
 @limiter.limit("120 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:

@@ -1,6 +1,8 @@
 """The application forms. Every field is checked on the server; the browser only helps."""
 from __future__ import annotations
 
+import math
+
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -35,8 +37,8 @@ class PhotoForm(FlaskForm):
     @property
     def crop_box(self) -> CropBox | None:
         values = (self.crop_x.data, self.crop_y.data, self.crop_width.data, self.crop_height.data)
-        if any(v is None for v in values) or values[2] <= 0 or values[3] <= 0:
-            return None
+        if any(v is None or not math.isfinite(v) for v in values) or values[2] <= 0 or values[3] <= 0:
+            return None  # no usable crop: the server centres the passport frame itself
         return CropBox(*values)
 
     def normalised_photo(self) -> bytes | None:

@@ -15,8 +15,9 @@ from ..services.registration import (EDITABLE_STATES, register_delegate, registr
 from . import register_bp
 from .forms import CorrectionForm, RegistrationForm
 
-# Per client address; generous for a family of delegates behind one NAT, tight for a script.
-POST_LIMIT = "20 per hour; 5 per minute"
+# Per client address: a ministry registering its delegation from behind one
+# address stays well inside it; a script does not. Liaison officers have their own pages.
+POST_LIMIT = "60 per hour; 10 per minute"
 
 
 def _event_or_404(slug: str) -> Event:

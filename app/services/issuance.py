@@ -12,10 +12,13 @@ from .errors import InvalidState
 
 REPRINT_REASONS = {
     "lost": "Lost",
+    "stolen": "Stolen",
     "damaged": "Damaged",
     "data_changed": "Details changed",
     "leaked": "Code exposed (photo posted, copied)",
 }
+# Reasons to stop a badge without printing a new one at once.
+REVOKE_REASONS = {**REPRINT_REASONS, "withdrawn": "Access withdrawn"}
 
 
 class BadgeClash(InvalidState):
@@ -73,6 +76,9 @@ def reprint_badge(delegate: Delegate, reason: str, actor: Actor) -> Badge:
 
 
 def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
+    """Stop a badge at every door now, e.g. reported stolen while its holder is away."""
+    if reason not in REVOKE_REASONS:
+        raise InvalidState("Choose why the badge is stopped.", field="reason")
     if badge.revoked_at is not None:
         raise InvalidState(f"Badge {badge.serial} is already revoked.")
     _revoke(badge, reason, actor)

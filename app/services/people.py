@@ -31,7 +31,10 @@ def normalise_phone(text: str, country: str = "") -> str:
         number = phonenumbers.parse(text, (country or "").upper() or None)
     except phonenumbers.NumberParseException:
         raise ValueError("Enter the number with its country code, e.g. +60 12-345 6789.") from None
-    if not phonenumbers.is_valid_number(number):
+    # "Possible" (right country code and length), not "valid": the validity
+    # ranges in phone metadata lag behind new mobile ranges, and refusing a
+    # delegate's real number is worse than storing an unusual one.
+    if not phonenumbers.is_possible_number(number):
         raise ValueError("This is not a valid phone number for its country.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

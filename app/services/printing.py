@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from badges import BadgeData, EventInfo, RenderReport, render_badges
+from badges import BadgeData, EventInfo, RenderReport, load_layout, load_sheet, render_badges
 from badges.sample import placeholder_code
 
 from ..models import Badge, Category, Delegate, Event
@@ -80,8 +80,15 @@ def person_badge_data(delegate: Delegate, code: str, *, serial: str, version: in
     )
 
 
-def category_layouts(event: Event) -> dict[str, str]:
-    return {c.code: c.layout for c in event.categories if c.layout}
+def category_layouts(event: Event, sheet: str | None = None) -> dict[str, str]:
+    """Each category's chosen layout; on a sheet, only those that fit its cells."""
+    chosen = {c.code: c.layout for c in event.categories if c.layout}
+    if not sheet:
+        return chosen
+    cells = load_sheet(sheet)
+    return {code: name for code, name in chosen.items()
+            if abs(load_layout(name).width_mm - cells.cell_width_mm) < 0.05
+            and abs(load_layout(name).height_mm - cells.cell_height_mm) < 0.05}
 
 
 def render_badge_pdf(event: Event, badges: Iterable[Badge], *, sheet: str | None = None,
@@ -90,7 +97,7 @@ def render_badge_pdf(event: Event, badges: Iterable[Badge], *, sheet: str | None
     out = io.BytesIO()
     report = render_badges((badge_data(b) for b in badges), out, event=event_info(event),
                            sheet=sheet or None, back=back,
-                           layouts_by_category=None if sheet else category_layouts(event))
+                           layouts_by_category=category_layouts(event, sheet))
     return out.getvalue(), report
 
 

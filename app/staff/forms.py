@@ -3,7 +3,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..formkit import select_choices
-from ..services.issuance import REPRINT_REASONS
+from ..services.issuance import REPRINT_REASONS, REVOKE_REASONS
 
 
 class ActionForm(FlaskForm):
@@ -16,6 +16,11 @@ class NoteForm(FlaskForm):
 
 class ReprintForm(FlaskForm):
     reason = SelectField("Why is the badge replaced?", choices=select_choices(REPRINT_REASONS.items()),
+                         validators=[DataRequired()])
+
+
+class RevokeForm(FlaskForm):
+    reason = SelectField("Why is the badge stopped?", choices=select_choices(REVOKE_REASONS.items()),
                          validators=[DataRequired()])
 
 

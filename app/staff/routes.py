@@ -15,9 +15,10 @@ from ..formkit import select_choices
 from ..services.printing import draft_badge_data, render_badge_pdf, render_badge_png
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from . import staff_bp
-from .forms import ActionForm, BatchPrintForm, NoteForm, ReprintForm, SearchForm
+from .forms import ActionForm, BatchPrintForm, NoteForm, ReprintForm, RevokeForm, SearchForm
 
 VETTING = (StaffRole.ACCREDITATION,)
+QUEUE_PAGE = 100
 DESK = (StaffRole.DESK,)
 SEES_PEOPLE = (StaffRole.ACCREDITATION, StaffRole.DESK)
 
@@ -33,17 +34,22 @@ def _delegate_or_404(delegate_id: int) -> Delegate:
 @role_required(*VETTING)
 def queue():
     wanted = request.args.get("status", "open")
-    query = select(Delegate).order_by(Delegate.created_at)
+    query = select(Delegate).order_by(Delegate.created_at, Delegate.id)
     if wanted == "open":
         query = query.where(Delegate.status.in_([DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO]))
     elif wanted in {s.value for s in DelegateStatus}:
         query = query.where(Delegate.status == DelegateStatus(wanted))
-    delegates = db.session.scalars(query.limit(500)).all()
+    page = max(1, request.args.get("page", 1, type=int))
+    delegates = db.session.scalars(
+        query.offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE + 1)).all()
+    has_more = len(delegates) > QUEUE_PAGE
+    delegates = delegates[:QUEUE_PAGE]
     counts = dict(db.session.execute(
         select(Delegate.status, func.count()).group_by(Delegate.status)).all())
     return render_template("staff/queue.html", delegates=delegates, wanted=wanted,
                            counts=counts, statuses=list(DelegateStatus), form=ActionForm(),
-                           duplicates=duplicates_by_delegate(delegates))
+                           duplicates=duplicates_by_delegate(delegates), page=page,
+                           has_more=has_more)
 
 
 @staff_bp.route("/desk")
@@ -80,7 +86,8 @@ def delegate(delegate_id: int):
                                      layout=person.category.layout, dpi=10)
         missing = report.missing_glyphs
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
-                           note_form=NoteForm(), reprint_form=ReprintForm(), missing_glyphs=missing,
+                           note_form=NoteForm(), reprint_form=ReprintForm(), revoke_form=RevokeForm(),
+                           missing_glyphs=missing,
                            duplicates=find_duplicates(person))
 
 
@@ -245,6 +252,20 @@ def _batch_people(event: Event, form: BatchPrintForm) -> tuple[list[Delegate], l
     if form.only_unprinted.data:
         people = [p for p in people if p.current_badge is None or p.current_badge.printed_at is None]
     return [p for p in people if p.photo_file], [p for p in people if not p.photo_file]
+
+
+@staff_bp.route("/badges/<int:badge_id>/revoke", methods=["POST"])
+@role_required(*DESK)
+def revoke(badge_id: int):
+    """Stop a badge at every door at once, without printing a replacement yet."""
+    badge = db.session.get(Badge, badge_id) or abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        _attempt(issuance.revoke_badge, badge, form.reason.data, Actor.current(),
+                 done=f"Badge {badge.serial} no longer opens any door.")
+    else:
+        flash("Choose why the badge is stopped.", "error")
+    return redirect(url_for("staff.delegate", delegate_id=badge.delegate_id))
 
 
 def _badge_pdf_response(badge: Badge, actor: Actor) -> Response:

@@ -137,3 +137,17 @@ def test_repeated_wrong_passwords_for_one_account_are_rate_limited(client, staff
     response = client.post("/login", data={"csrf_token": token, "email": other.email,
                                            "password": PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.app_config(LANYARD_PROXY_HOPS=1)
+def test_behind_a_proxy_the_audit_trail_records_the_client_address(client, staff):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import AuditEvent
+    user = staff("desk")
+    client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "email": user.email,
+                                "password": PASSWORD},
+                headers={"X-Forwarded-For": "203.0.113.9"})
+    entry = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff.logged_in"))
+    assert entry.ip == "203.0.113.9"

@@ -170,3 +170,62 @@ def test_badges_sample_command_reports_an_unknown_layout(app, tmp_path):
     result = app.test_cli_runner().invoke(
         args=["badges", "sample", "--out", str(tmp_path / "x.pdf"), "--layout", "nope"])
     assert result.exit_code == 1 and "unknown layout 'nope'" in result.output
+
+
+def test_a_stolen_badge_is_stopped_now_and_its_replacement_is_a_new_version(client, event, login, photo_jpeg):
+    from app.models import ScanDirection
+    from app.services.checkin import record_scan
+    from app.services.issuance import issue_badge
+    person = approved(event, photo_jpeg)
+    old = issue_badge(person, ACTOR)
+    login("desk")
+    page = f"/staff/delegates/{person.id}"
+    response = client.post(f"/staff/badges/{old.id}/revoke",
+                           data={"csrf_token": csrf_token(client, page), "reason": "stolen"})
+    assert response.status_code == 302
+    main = next(c for c in event.checkpoints if c.code == "MAIN")
+    assert record_scan(main, old.code, ScanDirection.IN, ACTOR).verdict.value == "revoked"
+    pdf = print_badge(client, person).data
+    new = db.session.scalars(select(Badge).order_by(Badge.version)).all()[-1]
+    assert new.version == 2 and qr_codes_in_pdf(pdf) == [new.code]
+    assert record_scan(main, old.code, ScanDirection.IN, ACTOR).verdict.value == "superseded"
+
+
+def test_a_handed_over_badge_is_not_printed_again_with_the_same_code(client, event, login, photo_jpeg):
+    from app.services.issuance import hand_over_badge, issue_badge
+    person = approved(event, photo_jpeg)
+    hand_over_badge(issue_badge(person, ACTOR), ACTOR)
+    login("desk")
+    response = print_badge(client, person)
+    assert response.status_code == 302
+    assert "second working copy" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_person_without_a_photo_gets_no_badge(client, event, login):
+    person = approved(event, None)
+    login("desk")
+    response = print_badge(client, person)
+    assert response.status_code == 302
+    assert "has no photo yet" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(Badge)) is None
+
+
+def test_on_sheets_a_category_layout_that_fits_the_cells_is_kept(client, event, login, photo_jpeg):
+    from app.services.branding import set_category_layout
+    from app.services.printing import category_layouts
+    categories = {c.code: c for c in event.categories}
+    set_category_layout(categories["D"], "cr80-landscape", ACTOR)
+    set_category_layout(categories["P"], "a6-portrait", ACTOR)
+    assert category_layouts(event, "a4-2x5-cr80") == {"D": "cr80-landscape"}
+    assert category_layouts(event) == {"D": "cr80-landscape", "P": "a6-portrait"}
+
+
+def test_the_badge_preview_never_shows_the_live_code(client, event, login, photo_jpeg):
+    import zxingcpp
+    from app.services.issuance import issue_badge
+    person = approved(event, photo_jpeg)
+    badge = issue_badge(person, ACTOR)
+    login("desk")
+    png = client.get(f"/staff/delegates/{person.id}/badge-preview.png").data
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+    assert decoded and badge.code not in decoded

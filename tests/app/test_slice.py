@@ -102,3 +102,19 @@ def test_door_page_without_javascript_shows_the_verdict(client, event, login):
     html = response.get_data(as_text=True)
     assert "REFUSED" in html and "Unknown badge" in html
     assert "Scan a badge" in page
+
+
+def test_the_queue_pages_through_a_long_list_of_applications(client, event, login):
+    from app.services.audit import Actor
+    from app.services.registration import Application, register_delegate
+    for i in range(105):
+        register_delegate(event, Application(
+            given_name=f"Applicant{i:03d}", family_name="Tan", country="SG", category_code="D",
+            email=f"a{i}@example.sg", organisation="Singapore Armed Forces"), None,
+            Actor.cli("test"), commit=False)
+    db.session.commit()
+    login("accreditation")
+    first = client.get("/staff/queue").get_data(as_text=True)
+    second = client.get("/staff/queue?status=open&page=2").get_data(as_text=True)
+    assert "Applicant000" in first and "Applicant099" in first and "Applicant100" not in first
+    assert "Next 100" in first and "Applicant104" in second and "Applicant000" not in second

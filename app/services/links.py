@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, has_request_context, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import Delegate, DelegationInvitation, Event
@@ -59,14 +59,20 @@ def delegate_for_status_token(token: str, event: Event) -> Delegate:
     return delegate
 
 
+def _invitation_serializer() -> URLSafeSerializer:
+    # Untimed: expiry and withdrawal live on the invitation row, and the same
+    # invitation always has the same link, wherever it is shown.
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+
+
 def invitation_token(invitation: DelegationInvitation) -> str:
-    return _serializer(INVITATION_SALT).dumps({"i": invitation.id, "n": invitation.nonce})
+    return _invitation_serializer().dumps({"i": invitation.id, "n": invitation.nonce})
 
 
 def invitation_for_token(token: str) -> DelegationInvitation:
     """The usable invitation a liaison link stands for, or LinkRefused."""
     try:
-        payload = _serializer(INVITATION_SALT).loads(token)
+        payload = _invitation_serializer().loads(token)
     except BadSignature:
         raise LinkRefused("This invitation link is not valid. Check that you copied all of it.") from None
     invitation = None

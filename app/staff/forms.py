@@ -10,11 +10,15 @@ class ActionForm(FlaskForm):
     """A button that changes state: carries only the CSRF token."""
 
 
+class PrintForm(FlaskForm):
+    back = BooleanField("With the back side (zones, return notice, emergency contact)")
+
+
 class NoteForm(FlaskForm):
     note = TextAreaField("Message to the applicant", validators=[Optional(), Length(max=2000)])
 
 
-class ReprintForm(FlaskForm):
+class ReprintForm(PrintForm):
     reason = SelectField("Why is the badge replaced?", choices=select_choices(REPRINT_REASONS.items()),
                          validators=[DataRequired()])
 

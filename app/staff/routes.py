@@ -15,7 +15,8 @@ from ..formkit import select_choices
 from ..services.printing import draft_badge_data, render_badge_pdf, render_badge_png
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from . import staff_bp
-from .forms import ActionForm, BatchPrintForm, NoteForm, ReprintForm, RevokeForm, SearchForm
+from .forms import (ActionForm, BatchPrintForm, NoteForm, PrintForm, ReprintForm, RevokeForm,
+                    SearchForm)
 
 VETTING = (StaffRole.ACCREDITATION,)
 QUEUE_PAGE = 100
@@ -86,7 +87,8 @@ def delegate(delegate_id: int):
                                      layout=person.category.layout, dpi=10)
         missing = report.missing_glyphs
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
-                           note_form=NoteForm(), reprint_form=ReprintForm(), revoke_form=RevokeForm(),
+                           note_form=NoteForm(), print_form=PrintForm(), reprint_form=ReprintForm(),
+                           revoke_form=RevokeForm(),
                            missing_glyphs=missing,
                            duplicates=find_duplicates(person))
 
@@ -145,7 +147,8 @@ def reject(delegate_id: int):
 def print_badge(delegate_id: int):
     """Issue the badge if there is none yet, and send its PDF to print."""
     person = _delegate_or_404(delegate_id)
-    if not ActionForm().validate_on_submit():
+    form = PrintForm()
+    if not form.validate_on_submit():
         abort(400)
     actor = Actor.current()
     try:
@@ -153,7 +156,7 @@ def print_badge(delegate_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("staff.delegate", delegate_id=person.id))
-    return _badge_pdf_response(badge, actor)
+    return _badge_pdf_response(badge, actor, back=form.back.data)
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/reprint", methods=["POST"])
@@ -171,7 +174,7 @@ def reprint(delegate_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("staff.delegate", delegate_id=person.id))
-    return _badge_pdf_response(badge, actor)
+    return _badge_pdf_response(badge, actor, back=form.back.data)
 
 
 @staff_bp.route("/badges/<int:badge_id>/hand-over", methods=["POST"])
@@ -268,9 +271,9 @@ def revoke(badge_id: int):
     return redirect(url_for("staff.delegate", delegate_id=badge.delegate_id))
 
 
-def _badge_pdf_response(badge: Badge, actor: Actor) -> Response:
+def _badge_pdf_response(badge: Badge, actor: Actor, *, back: bool = False) -> Response:
     event = db.session.get(Event, badge.delegate.event_id)
-    pdf, report = render_badge_pdf(event, [badge])
+    pdf, report = render_badge_pdf(event, [badge], back=back)
     for warning in report.warnings:
         current_app.logger.warning("badge %s: %s", badge.serial, warning)
     issuance.mark_printed([badge], actor)

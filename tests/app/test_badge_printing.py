@@ -229,3 +229,15 @@ def test_the_badge_preview_never_shows_the_live_code(client, event, login, photo
     png = client.get(f"/staff/delegates/{person.id}/badge-preview.png").data
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
     assert decoded and badge.code not in decoded
+
+
+def test_the_desk_prints_a_badge_with_its_back_side(client, event, login, photo_jpeg):
+    person = approved(event, photo_jpeg)
+    login("desk")
+    response = client.post(f"/staff/delegates/{person.id}/print", data={
+        "csrf_token": csrf_token(client, f"/staff/delegates/{person.id}"), "back": "y"})
+    pages = page_sizes(response.data)
+    assert len(pages) == 2 and pages[0] == pages[1]
+    text = pdf_text(response.data)
+    assert "Plenary hall" in text  # the zones legend on the back
+    assert len(qr_codes_in_pdf(response.data)) == 1

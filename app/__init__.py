@@ -33,6 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    # Before CSRFProtect's hook, which is the first to read the request body.
+    app.before_request(allow_large_imports)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -54,3 +56,17 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
     register_commands(app)
     return app
+
+
+# Endpoints that take a list with its photos in one ZIP file: bigger than any photo upload.
+LARGE_UPLOAD_ENDPOINTS = {"admin.delegates"}
+
+
+def allow_large_imports() -> None:
+    from flask import current_app, request
+    from flask_login import current_user
+
+    from .models import StaffRole
+    if (request.endpoint in LARGE_UPLOAD_ENDPOINTS and current_user.is_authenticated
+            and current_user.has_role(StaffRole.ADMIN)):
+        request.max_content_length = current_app.config["LANYARD_MAX_IMPORT_MB"] * 1024 * 1024

@@ -30,6 +30,8 @@ def load_config(instance_path: str) -> dict:
         "LANYARD_PHOTO_DIR": str(instance / "photos"),
         "LANYARD_OUTBOX_DIR": str(instance / "outbox"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LANYARD_MAX_UPLOAD_MB", "12")) * 1024 * 1024,
+        # An administrator's delegate list with all its photos in one ZIP file.
+        "LANYARD_MAX_IMPORT_MB": int(os.environ.get("LANYARD_MAX_IMPORT_MB", "200")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("LANYARD_SECURE_COOKIES", True),

@@ -270,7 +270,6 @@ def encode(code: str, mask: int | None = None) -> tuple[int, list[int]]:
     rows = list(dark_rows)
     bit_index = 0
     data = _codewords(code, version)
-    n = len(data) * 8
     for byte in data:
         for shift in range(7, -1, -1):
             if (byte >> shift) & 1:

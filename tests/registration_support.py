@@ -8,20 +8,24 @@ import re
 from PIL import Image
 
 from app.services.mail import outbox_messages
-from support import csrf_token
+from support import csrf_token, sample_photo
 
 REGISTER_URL = "/events/amim22/register"
 
 
 def registration_data(client, photo: bytes | None = None, **overrides) -> dict:
+    """A complete application as the public form posts it (with a photo unless photo=b"")."""
+    photo = sample_photo() if photo is None else photo
     data = {
         "csrf_token": overrides.pop("csrf_token", None) or csrf_token(client, REGISTER_URL),
         "honorific": "Colonel", "given_name": "Siti Nurhaliza", "family_name": "binti Omar",
         "native_name": "", "organisation": "Defence Intelligence Organisation",
         "position": "Head of Regional Analysis", "country": "MY", "category": "D",
         "email": "siti.omar@example.my", "phone": "+60 13-222 1010", "consent": "y",
+        "date_of_birth": "1976-04-12", "nationality": "MY", "passport_number": "A31824756",
+        "passport_expiry": "2031-06-30",
     }
-    if photo is not None:
+    if photo:
         data["photo"] = (io.BytesIO(photo), "me.jpg", "image/jpeg")
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import math
 
-from datetime import date
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, SelectField,
                      StringField, TelField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..formkit import select_choices
 from ..services.countries import country_choices
 from ..services.people import (check_name, clean_text, normalise_document_number, normalise_email,
                                normalise_phone)
 from ..services.photos import CropBox, PhotoError, normalise_photo
-from ..services.registration import Application
+from ..services.registration import (Application, date_of_birth_problem, document_expiry_problem,
+                                     travel_problem)
 
 NAME_MAX = 120
 
@@ -125,13 +125,11 @@ class ApplicantForm(PhotoForm):
             raise ValidationError(str(exc)) from None
 
     def validate_passport_expiry(self, field):
-        if field.data and self.event is not None and field.data < self.event.ends_on:
-            raise ValidationError("The document must be valid until the end of the meeting "
-                                  f"({self.event.ends_on.strftime('%d %B %Y')}).")
+        if self.event is not None:
+            _raise_if(document_expiry_problem(field.data, self.event))
 
     def validate_date_of_birth(self, field):
-        if field.data and not (date(1900, 1, 1) <= field.data < date.today()):
-            raise ValidationError("Enter a date of birth in the past.")
+        _raise_if(date_of_birth_problem(field.data))
 
     def validate_email(self, field):
         try:
@@ -147,8 +145,7 @@ class ApplicantForm(PhotoForm):
             raise ValidationError(str(exc)) from None
 
     def validate_departure_on(self, field):
-        if field.data and self.arrival_on.data and field.data < self.arrival_on.data:
-            raise ValidationError("Departure cannot be before arrival.")
+        _raise_if(travel_problem(self.arrival_on.data, field.data))
 
     def application(self, country: str, *, consent: bool) -> Application:
         return Application(
@@ -184,6 +181,11 @@ class ApplicantForm(PhotoForm):
         self.category.data = delegate.category.code
 
 
+def _raise_if(problem: str | None) -> None:
+    if problem:
+        raise ValidationError(problem)
+
+
 def _checked_name(value: str | None, extra: str = "") -> str:
     try:
         return check_name(value or "", extra=extra)
@@ -191,8 +193,26 @@ def _checked_name(value: str | None, extra: str = "") -> str:
         raise ValidationError(str(exc)) from None
 
 
-class RegistrationForm(ApplicantForm):
+class VettingDocuments:
+    """What the host's security office needs to vet a person: required when applying.
+
+    (A correction leaves them optional: empty keeps what was sent.)
+    """
+
+    date_of_birth = DateField("Date of birth", validators=[InputRequired("Enter your date of birth.")])
+    nationality = SelectField("Nationality", validators=[DataRequired("Choose your nationality.")])
+    passport_number = StringField("Passport or national ID number",
+                                  validators=[DataRequired("Enter the number of your passport or ID."),
+                                              Length(max=32)])
+    passport_expiry = DateField("Document expiry date",
+                                validators=[InputRequired("Enter the expiry date of the document.")])
+
+
+class RegistrationForm(VettingDocuments, ApplicantForm):
     """The public form: an applicant registers themselves."""
+
+    photo = FileField("Passport-style photo",
+                      validators=[FileRequired("A photo is needed: door staff compare it with your face.")])
 
     country = SelectField("Delegation", validators=[DataRequired()])
     consent = BooleanField("I agree to the processing of my personal data as described above.",
@@ -207,10 +227,38 @@ class RegistrationForm(ApplicantForm):
 
 
 class CorrectionForm(ApplicantForm):
-    """The applicant corrects their own application from their private link."""
+    """The applicant corrects their own application from their private link.
+
+    The link is a bearer token that lives for weeks in a mailbox, so the
+    document number and date of birth are never shown on it again: left
+    empty, they stay as sent; typed in, they replace what was sent.
+    """
+
+    KEPT_IF_EMPTY = ("passport_number", "date_of_birth")
+
+    def __init__(self, *args, delegate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegate = delegate
+        if delegate.passport_number:
+            self.passport_number.description = (
+                f"On file, ending in …{delegate.passport_number[-3:]}. Leave empty to keep it.")
+        if delegate.date_of_birth:
+            self.date_of_birth.description = "On file. Leave empty to keep it."
+
+    def fill_from(self, delegate) -> None:
+        super().fill_from(delegate)
+        for name in self.KEPT_IF_EMPTY:
+            getattr(self, name).data = None
+
+    def correction(self) -> Application:
+        application = self.application(self.delegate.country, consent=True)
+        for name in self.KEPT_IF_EMPTY:
+            if not getattr(application, name):
+                setattr(application, name, getattr(self.delegate, name))
+        return application
 
 
-class MemberForm(ApplicantForm):
+class MemberForm(VettingDocuments, ApplicantForm):
     """A liaison officer registers a member of their delegation."""
 
     consent = BooleanField("This member has read the privacy notice and agrees to the processing "

@@ -88,7 +88,8 @@ def status(slug: str, token: str):
     form = None
     if editable:
         categories = [c for c in event.categories if c.self_service or c.id == delegate.category_id]
-        form = CorrectionForm(event=event, categories=categories, phone_region=delegate.country)
+        form = CorrectionForm(event=event, categories=categories, phone_region=delegate.country,
+                              delegate=delegate)
         if request.method == "GET":
             form.fill_from(delegate)
         elif form.validate_on_submit():
@@ -96,7 +97,7 @@ def status(slug: str, token: str):
             if not form.photo.errors:
                 try:
                     changed = update_application(
-                        delegate, form.application(delegate.country, consent=True), photo,
+                        delegate, form.correction(), photo,
                         Actor.public(f"applicant:{delegate.reference}"))
                 except ServiceError as exc:
                     db.session.rollback()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +27,7 @@ from .countries import is_country_code
 from .errors import ServiceError
 from .people import check_name, clean_text, normalise_document_number, normalise_email, normalise_phone
 from .photos import MAX_BYTES, PhotoError, delete_photo, normalise_photo
-from .registration import Application, register_delegate
+from .registration import Application, application_problems, register_delegate
 from .vetting import approve_delegate
 
 REQUIRED = ["given_name", "family_name", "organisation", "country", "category", "email"]
@@ -112,7 +114,7 @@ class ZipPhotos(PhotoSource):
             raise ValueError(f"No file {relative!r} in the ZIP file.") from None
         if info.file_size > MAX_BYTES:
             raise ValueError("The photo is larger than 10 MB.")
-        return self.archive.read(info)
+        return _read_zip_member(self.archive, info, ValueError)
 
 
 class NoPhotos(PhotoSource):
@@ -140,8 +142,19 @@ def open_upload(filename: str, data: bytes) -> tuple[str, bytes, PhotoSource]:
                            f"(it holds {len(lists)}).", field="file")
     if lists[0].file_size > MAX_TABLE_BYTES:
         raise ServiceError("The list is larger than 20 MB.", field="file")
-    return (lists[0].filename, archive.read(lists[0]),
-            ZipPhotos(archive, posixpath.dirname(lists[0].filename)))
+    listing = _read_zip_member(archive, lists[0], lambda message: ServiceError(message, field="file"))
+    return lists[0].filename, listing, ZipPhotos(archive, posixpath.dirname(lists[0].filename))
+
+
+def _read_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, error) -> bytes:
+    """A member's bytes, or `error(message)` for an encrypted, damaged or exotic entry."""
+    try:
+        return archive.read(info)
+    except RuntimeError:  # zipfile's way of saying "encrypted"
+        raise error(f"{info.filename} in the ZIP file is password-protected.") from None
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError):
+        raise error(f"{info.filename} in the ZIP file is damaged or uses an unknown compression.") \
+            from None
 
 
 def read_table(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
@@ -153,7 +166,10 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, d
         except UnicodeDecodeError as exc:
             raise ServiceError(f"The CSV file is not UTF-8 (byte {exc.start} is not valid). "
                                "Save it as “CSV UTF-8”.", field="file") from None
-        raw = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            raw = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2))
+        except csv.Error as exc:
+            raise ServiceError(f"The CSV file cannot be read: {exc}.", field="file") from None
     elif suffix == ".xlsx":
         raw = _xlsx_rows(data)
     else:
@@ -168,7 +184,7 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, d
         rows.append((number, {name: values[i] if i < len(values) else None
                               for i, name in enumerate(header) if name}))
     if len(rows) > MAX_ROWS:
-        raise ServiceError(f"The list has {len(rows)} rows; import at most {MAX_ROWS} at a time.",
+        raise ServiceError(f"The list has more than {MAX_ROWS} rows; import at most {MAX_ROWS} at a time.",
                            field="file")
     return header, rows
 
@@ -180,7 +196,11 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
+            # A sheet may declare a huge size (A1:XFD1048576) that read-only mode would
+            # pad every row to: count the cells really there, and stop past the row limit.
+            sheet.reset_dimensions()
+            return [list(row) for row in itertools.islice(sheet.iter_rows(values_only=True),
+                                                          MAX_ROWS + 2)]
         finally:
             workbook.close()
     except Exception:  # openpyxl raises many kinds for a damaged or hostile file
@@ -207,7 +227,12 @@ def validate(event: Event, header: list[str], rows: list[tuple[int, dict]],
     zones = {z.code for z in event.zones}
     for number, values in rows:
         parsed = _validate_row(number, values, categories, zones, photos, report.errors)
-        if parsed is not None:
+        if parsed is None:
+            continue
+        # The same date rules as the registration form.
+        problems = application_problems(event, parsed.application)
+        report.errors += [RowError(number, name, message) for name, message in problems]
+        if not problems:
             report.rows.append(parsed)
     _check_caps(event, report)
     _note_duplicates(event, report)
@@ -268,9 +293,6 @@ def _validate_row(number, values, categories, zones, photos, errors) -> ImportRo
             dates[name] = _cell_date(values.get(name))
         except ValueError:
             fail(name, f"{text[name]!r} is not a date (use YYYY-MM-DD)")
-    if dates.get("arrival_on") and dates.get("departure_on") and \
-            dates["departure_on"] < dates["arrival_on"]:
-        fail("departure_on", "before the arrival date")
     photo_jpeg = None
     if text["photo"]:
         try:

@@ -14,7 +14,8 @@ from .audit import Actor, record
 from .errors import InvalidState, NotAllowed, ServiceError
 from .people import check_name, normalise_email
 from .photos import delete_photo, store_photo
-from .registration import Application, register_delegate
+from .locking import lock_delegate
+from .registration import Application, register_delegate, registration_open
 
 
 def default_expiry(delegation: Delegation) -> datetime:
@@ -79,6 +80,9 @@ def member(invitation: DelegationInvitation, delegate_id: int) -> Delegate:
 
 def add_member(invitation: DelegationInvitation, application: Application, photo_jpeg: bytes | None
                ) -> Delegate:
+    event = invitation.delegation.event
+    if not registration_open(event):
+        raise InvalidState("Registration for this event is closed; contact the organisers.")
     application.country = invitation.delegation.country
     actor = liaison_actor(invitation)
     delegate = register_delegate(invitation.delegation.event, application, photo_jpeg, actor,
@@ -93,6 +97,7 @@ def replace_member_photo(invitation: DelegationInvitation, delegate: Delegate, p
     """A new photo for a member whose application is still open."""
     if delegate.delegation_id != invitation.delegation_id:
         raise NotAllowed("This person is not a member of your delegation.")
+    delegate = lock_delegate(delegate)
     if delegate.status not in (DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO):
         raise InvalidState(f"{delegate.printed_name} is {delegate.status.title.lower()}; "
                            "ask the accreditation office to change the photo.")

@@ -14,7 +14,8 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# MPO is how Pillow reports a JPEG with extra pictures (depth maps, previews) from phone cameras.
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_BYTES = 10 * 1024 * 1024
 # Passport photo 35 x 45 mm; 300 x 385 px is the least that prints sharply.
 RATIO = 35 / 45
@@ -74,7 +75,9 @@ def _open(data: bytes) -> Image.Image:
                 raise PhotoError("Please upload a JPEG, PNG or WebP photo.")
             if image.width * image.height > MAX_PIXELS:
                 raise PhotoError("The image has too many pixels to be a photo.")
-            if getattr(image, "n_frames", 1) > 1:
+            if image.format == "MPO":
+                image.seek(0)  # the photo itself; the other pictures are not frames of a movie
+            elif getattr(image, "n_frames", 1) > 1:
                 raise PhotoError("Animated images cannot be used as a badge photo.")
             image.load()
     except PhotoError:
@@ -88,19 +91,23 @@ def _open(data: bytes) -> Image.Image:
 
 def _to_srgb(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit grey: scale to 8 bits rather than clip everything above 255 to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "P", "PA") or "transparency" in image.info:
+        # Transparent areas become white paper, before colour management, which has no alpha.
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    elif image.mode not in ("RGB", "CMYK", "L"):
+        image = image.convert("RGB")
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            mode = "RGB" if image.mode not in ("CMYK",) else "CMYK"
-            image = ImageCms.profileToProfile(
-                image.convert(mode), source, _SRGB, outputMode="RGB")
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken profile: fall back to a plain conversion below
-    if image.mode in ("RGBA", "LA", "P", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
+            pass  # a broken or mismatched profile: fall back to a plain conversion
     return image.convert("RGB")
 
 

@@ -13,6 +13,7 @@ from ..models import Category, Delegate, DelegateStatus, Delegation, Event
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import new_reference
+from .locking import lock_delegate
 from .errors import InvalidState, ServiceError
 from .people import normalise_document_number
 from .photos import delete_photo, store_photo
@@ -49,6 +50,36 @@ def default_printed_name(given_name: str, family_name: str) -> str:
     return " ".join(part for part in (given_name.strip(), family_name.strip()) if part)
 
 
+# The rules on dates, in one place for the public form, the liaison form,
+# imports and register_delegate itself. Each returns a message, or None if fine.
+
+def date_of_birth_problem(value: date | None) -> str | None:
+    if value and not (date(1900, 1, 1) <= value < date.today()):
+        return "Enter a date of birth in the past."
+    return None
+
+
+def document_expiry_problem(value: date | None, event: Event) -> str | None:
+    if value and value < event.ends_on:
+        return ("The document must be valid until the end of the meeting "
+                f"({event.ends_on.strftime('%d %B %Y')}).")
+    return None
+
+
+def travel_problem(arrival: date | None, departure: date | None) -> str | None:
+    if arrival and departure and departure < arrival:
+        return "Departure cannot be before arrival."
+    return None
+
+
+def application_problems(event: Event, application: Application) -> list[tuple[str, str]]:
+    """(field, message) for each date rule the application breaks."""
+    checks = (("date_of_birth", date_of_birth_problem(application.date_of_birth)),
+              ("passport_expiry", document_expiry_problem(application.passport_expiry, event)),
+              ("departure_on", travel_problem(application.arrival_on, application.departure_on)))
+    return [(name, message) for name, message in checks if message]
+
+
 def registration_open(event: Event, now=None) -> bool:
     """Whether the public form and liaison pages take applications now."""
     now = now or utcnow()
@@ -67,6 +98,10 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
     delegation is full. A second application with the same passport number or
     e-mail in this event is stored and flagged to staff in the audit trail.
     """
+    problems = application_problems(event, application)
+    if problems:
+        field_name, message = problems[0]
+        raise ServiceError(message, field=field_name)
     category = _category(event, application.category_code)
     delegation = db.session.scalar(select(Delegation).where(
         Delegation.event_id == event.id, Delegation.country == application.country)
@@ -132,6 +167,7 @@ def update_application(delegate: Delegate, application: Application, photo_jpeg:
     An application waiting for more information goes back to the queue as
     submitted. Refused with InvalidState once approved or rejected.
     """
+    delegate = lock_delegate(delegate)
     if delegate.status not in EDITABLE_STATES:
         raise InvalidState(
             f"This application is {delegate.status.title.lower()} and can no longer be changed. "

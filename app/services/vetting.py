@@ -9,6 +9,7 @@ from ..models import Delegate, DelegateStatus
 from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import InvalidState
+from .locking import lock_delegate
 from .notifications import notify_decision
 
 _OPEN = {DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO}
@@ -49,6 +50,7 @@ def reject_delegate(delegate: Delegate, reason: str, actor: Actor) -> None:
 
 def _decide(delegate: Delegate, status: DelegateStatus, note: str, actor: Actor,
             *, allowed_from: set[DelegateStatus]) -> None:
+    lock_delegate(delegate)  # a correction or another officer's decision may have just landed
     if delegate.status not in allowed_from:
         raise InvalidState(
             f"{delegate.printed_name} is {delegate.status.title.lower()}; "

@@ -41,7 +41,8 @@ def member_data(client, url, **overrides):
             "given_name": "Pimchanok", "family_name": "Srisuk", "native_name": "พิมพ์ชนก ศรีสุข",
             "organisation": "Armed Forces Security Center", "position": "Staff Officer",
             "category": "D", "email": "pimchanok.s@example.th", "phone": "089 111 2222",
-            "consent": "y"}
+            "consent": "y", "date_of_birth": "1990-02-03", "nationality": "TH",
+            "passport_number": "AA1234567", "passport_expiry": "2032-01-31"}
     data.update(overrides)
     return data
 
@@ -174,3 +175,14 @@ def test_expired_and_tampered_invitation_links_are_refused(client, event, staff)
 def test_only_administrators_issue_invitations(client, event, login):
     login("accreditation")
     assert client.get("/admin/events/amim22/invitations").status_code == 403
+
+
+def test_a_liaison_officer_cannot_add_members_after_registration_closes(client, event, login):
+    from datetime import datetime, timedelta, timezone
+    link = invite(client, login)
+    event.registration_closes_at = datetime.now(timezone.utc) - timedelta(hours=1)
+    db.session.commit()
+    response = client.post(link + "/add", data=member_data(client, link + "/add"),
+                           content_type="multipart/form-data")
+    assert "Registration for this event is closed" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Delegate)) is None

@@ -40,6 +40,10 @@ def test_a_delegate_registers_with_a_cropped_photo(event, page, live_server, tmp
     page.fill("#organisation", "Defence Intelligence Organisation")
     page.fill("#email", "siti.omar@example.my")
     page.fill("#phone", "+60 13-222 1010")
+    page.fill("#date_of_birth", "1976-04-12")
+    page.select_option("#nationality", "MY")
+    page.fill("#passport_number", "A31824756")
+    page.fill("#passport_expiry", "2031-06-30")
 
     page.set_input_files("#photo", str(photo))
     frame = page.locator(".crop-frame")

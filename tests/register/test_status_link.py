@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import date
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -49,6 +50,38 @@ def test_the_status_page_shows_the_application_and_nothing_secret(client, event)
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "/staff/delegates" not in page  # no photo URL on a public page
+    assert "B7654321" not in page and "ending in …321" in page  # a bearer link shows no document
+
+
+def test_a_correction_that_leaves_the_document_number_empty_keeps_it(client, event):
+    person = applicant(event, date_of_birth=date(1980, 5, 17))
+    url = status_url(person)
+    response = client.post(url, data=correction(client, url, passport_number="", position="Head"))
+    assert response.status_code == 302
+    assert person.passport_number == "B7654321" and person.date_of_birth == date(1980, 5, 17)
+    assert person.position == "Head"
+
+
+def test_a_decision_made_while_the_applicant_edits_wins(client, event, staff):
+    from app.services.errors import InvalidState
+    from app.services.registration import update_application
+    person = applicant(event)
+    # Another officer approves through their own connection while this one holds the old state.
+    with db.engine.begin() as other:
+        other.execute(Delegate.__table__.update().where(Delegate.id == person.id)
+                      .values(status=DelegateStatus.APPROVED.value))
+    assert person.status is DelegateStatus.SUBMITTED  # what this session still believes
+    change = Application(given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
+                         email="dewi.lestari@example.id", organisation="BAIS TNI",
+                         passport_number="Z9999999")
+    try:
+        update_application(person, change, None, Actor.cli("test"))
+    except InvalidState:
+        pass
+    else:
+        raise AssertionError("an approved application was changed")
+    db.session.rollback()
+    assert db.session.get(Delegate, person.id).passport_number == "B7654321"
 
 
 def test_the_applicant_corrects_their_details_and_the_change_is_audited(client, event):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -279,3 +280,109 @@ def test_an_xlsx_with_an_xml_entity_bomb_is_refused(event):
         run(event, "list.xlsx", bomb.getvalue())
     with pytest.raises(ServiceError, match="cannot be read"):
         run(event, "list.xlsx", b"PK\x03\x04 not really a workbook")
+
+
+def _xlsx_with_dimension(rows, dimension: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(rows[0]))
+    for values in rows:
+        sheet.append(list(values.values()))
+    out = io.BytesIO()
+    book.save(out)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"', f'<dimension ref="{dimension}"'.encode(), data)
+            dst.writestr(item, data)
+    return patched.getvalue()
+
+
+def test_an_xlsx_declaring_a_huge_sheet_is_read_by_its_real_cells(event):
+    data = _xlsx_with_dimension([row()], "A1:XFD1048576")
+    report = run(event, "list.xlsx", data)
+    assert report.ok and count() == 1
+
+
+def test_a_csv_with_an_oversized_field_is_refused_with_a_message(event):
+    data = csv_bytes([row(position="x" * 200_000)])
+    with pytest.raises(ServiceError, match="The CSV file cannot be read"):
+        run(event, "list.csv", data)
+    assert count() == 0
+
+
+def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_STORED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _mark_encrypted(data: bytes, member: str) -> bytes:
+    """Set the 'encrypted' flag of one member, as a password-protected archive has it."""
+    data = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo(member)
+    local = info.header_offset
+    data[local + 6] |= 0x01
+    central = data.find(b"PK\x01\x02", 0)
+    while central != -1:
+        name_len = int.from_bytes(data[central + 28:central + 30], "little")
+        if data[central + 46:central + 46 + name_len] == member.encode():
+            data[central + 8] |= 0x01
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def test_a_password_protected_photo_in_a_zip_is_a_row_error_not_a_crash(event):
+    from app.services.imports import open_upload
+    bundle = _mark_encrypted(_zip({"list.csv": csv_bytes([row(photo="dewi.jpg")]),
+                                   "dewi.jpg": image_bytes((800, 1000))}), "dewi.jpg")
+    name, data, photos = open_upload("list.zip", bundle)
+    report = run(event, name, data, photos)
+    assert [str(e) for e in report.errors] == [
+        "Row 2, photo: dewi.jpg in the ZIP file is password-protected."]
+    assert count() == 0
+
+
+def test_a_damaged_list_inside_a_zip_is_refused_with_a_message(event):
+    from app.services.imports import open_upload
+    bundle = bytearray(_zip({"list.csv": csv_bytes([row()] * 50)}, zipfile.ZIP_DEFLATED))
+    bundle[60] ^= 0xFF  # inside the compressed list
+    with pytest.raises(ServiceError, match="damaged"):
+        open_upload("list.zip", bytes(bundle))
+
+
+def test_the_admin_imports_a_zip_larger_than_a_photo_upload(client, event, login):
+    login("admin")
+    url = "/admin/events/amim22/delegates"
+    photo = image_bytes((800, 1000))
+    filler = bytes(16 * 1024 * 1024)  # a big archive: the limit for photos must not apply
+    bundle = _zip({"list.csv": csv_bytes([row(photo="dewi.jpg")]), "dewi.jpg": photo,
+                   "scans/archive.bin": filler})
+    response = client.post(url, data={"csrf_token": csrf_token(client, url),
+                                      "file": (io.BytesIO(bundle), "list.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.status_code
+    assert count() == 1
+
+
+def test_anonymous_visitors_cannot_send_large_bodies_to_the_import_page(client, event):
+    response = client.post("/admin/events/amim22/delegates", data=bytes(13 * 1024 * 1024),
+                           content_type="application/octet-stream")
+    assert response.status_code == 413
+
+
+def test_imports_follow_the_date_rules_of_the_registration_form(event):
+    rows = [row(date_of_birth="2090-01-01", passport_expiry="2001-01-01"),
+            row(email="b@example.id", arrival_on="2026-12-05", departure_on="2026-12-01")]
+    report = run(event, "list.csv", csv_bytes(rows, header=list(rows[0]) + ["arrival_on", "departure_on"]))
+    assert [str(e) for e in report.errors] == [
+        "Row 2, date_of_birth: Enter a date of birth in the past.",
+        f"Row 2, passport_expiry: The document must be valid until the end of the meeting "
+        f"({event.ends_on.strftime('%d %B %Y')}).",
+        "Row 3, departure_on: Departure cannot be before arrival."]
+    assert count() == 0

@@ -146,3 +146,28 @@ def test_the_crop_chosen_in_the_browser_is_what_is_stored():
 def test_a_crop_outside_the_photo_is_refused():
     with pytest.raises(PhotoError, match="outside the photo"):
         normalise_photo(image_bytes((700, 900)), CropBox(5000, 5000, 400, 514))
+
+
+def test_a_transparent_png_with_a_colour_profile_still_gets_a_white_background():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    source = image_bytes((700, 900), colour=(0, 0, 0, 0), fmt="PNG", mode="RGBA", icc_profile=srgb)
+    image = opened(normalise_photo(source))
+    assert image.getpixel((350, 450)) >= (250, 250, 250)
+
+
+def test_a_16_bit_grey_png_keeps_its_tones():
+    grey = Image.new("I;16", (700, 900), 32768)  # half of 65535: mid grey
+    out = io.BytesIO()
+    grey.save(out, "PNG")
+    r, g, b = opened(normalise_photo(out.getvalue())).getpixel((350, 450))
+    assert 110 < r < 145 and r == g == b
+
+
+def test_a_phone_camera_jpeg_with_extra_pictures_is_accepted():
+    main = Image.new("RGB", (700, 900), (200, 30, 30))
+    extra = Image.new("RGB", (160, 120), (0, 0, 255))
+    out = io.BytesIO()
+    main.save(out, "MPO", save_all=True, append_images=[extra])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    image = opened(normalise_photo(out.getvalue()))
+    assert image.size == (600, 771) and image.getpixel((300, 400))[0] > 180

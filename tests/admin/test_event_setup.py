@@ -251,7 +251,8 @@ def test_the_address_cannot_change_once_people_registered(client, login, event):
      "Malaysia already has a delegation at this event."),
     ("delegations", {"country": "XX", "name": "", "max_members": ""}, "Choose a country from the list."),
     ("delegations", {"country": "JP", "name": "", "max_members": "0"}, "Enter a cap of at least 1"),
-    ("checkpoints", {"code": "MAIN", "name": "Another main", "zone": ""}, "There is already a checkpoint MAIN."),
+    ("checkpoints", {"code": "MAIN", "name": "Another main", "zone": ""},
+     "There is already a checkpoint MAIN."),
     ("checkpoints", {"code": "SIDE", "name": "Side door", "zone": "99"}, "Unknown zone: 99."),
     ("checkpoints", {"code": "SIDE", "name": "", "zone": ""}, "Enter the checkpoint's name"),
 ])

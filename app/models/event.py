@@ -31,6 +31,8 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     #: Host organisation, printed on the back of badges.
     host: Mapped[str] = mapped_column(String(200), default="")
+    #: Who to call in an emergency, printed on the back of badges, e.g. "+60 3 2333 2888".
+    emergency_contact: Mapped[str] = mapped_column(String(120), default="", server_default="")
     #: Registration window; open if unset.
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

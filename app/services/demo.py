@@ -72,6 +72,7 @@ def _create_event(actor: Actor) -> Event:
                   venue="Kuala Lumpur Convention Centre", starts_on=today,
                   ends_on=today + timedelta(days=2), timezone="Asia/Kuala_Lumpur",
                   host="Defence Intelligence Staff Division, Malaysian Armed Forces",
+                  emergency_contact="Duty security officer, venue extension 2888",
                   privacy_notice=(
                       "Your personal data is processed by the host only to accredit you for "
                       "this meeting and to control access to its venue. It is shared with the "

@@ -44,6 +44,7 @@ def event_info(event: Event) -> EventInfo:
         ends_on=event.ends_on,
         zone_legend=tuple((zone.code, zone.name) for zone in event.zones),
         host=event.host,
+        emergency_contact=event.emergency_contact,
     )
 
 

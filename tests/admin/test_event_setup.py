@@ -134,6 +134,8 @@ def test_an_event_set_up_in_the_admin_pages_takes_registrations_and_prints_badge
         "csrf_token": csrf_token(client, form_url), "given_name": "Siti Nurhaliza",
         "family_name": "binti Omar", "organisation": "Defence Intelligence Organisation",
         "country": "MY", "category": "D", "email": "siti.omar@example.my", "consent": "y",
+        "date_of_birth": "1976-04-12", "nationality": "MY", "passport_number": "A31824756",
+        "passport_expiry": "2035-06-30",
         "photo": (io.BytesIO(photo_jpeg), "me.jpg", "image/jpeg")})
     assert response.status_code == 302, response.get_data(as_text=True)
     person = db.session.scalar(select(Delegate))

@@ -19,6 +19,7 @@ from .services.errors import ServiceError
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(set_password)
     app.cli.add_command(scan)
     app.cli.add_command(delegates)
     app.cli.add_command(badges_group)
@@ -56,16 +57,37 @@ def create_user(email: str, role: str) -> None:
     history and in every user's process list.
     """
     from .services.staff import create_staff_user
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password()
     ensure_schema()
     try:
         user = create_staff_user(email, password, StaffRole(role), Actor.cli("create-user"))
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Created {user.role.value} account {user.email}.")
+
+
+@click.command("set-password")
+@click.argument("email")
+def set_password(email: str) -> None:
+    """Give a staff account a new password (read from a prompt, or from stdin when piped)."""
+    from sqlalchemy import func
+
+    from .models import StaffUser
+    from .services.staff import set_staff_password
+    user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.lower()))
+    if user is None:
+        raise click.ClickException(f"No staff account {email!r}.")
+    try:
+        set_staff_password(user, _read_password(), Actor.cli("set-password"))
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"New password set for {user.email}.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @click.command()

@@ -54,6 +54,14 @@ def install_web_defaults(app: Flask) -> None:
         return render_template("error.html", title="Not found",
                                message="There is nothing at this address."), 404
 
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("error.html", title="Something went wrong",
+                               message="The request could not be completed and nothing was "
+                                       "changed. Try again; if it happens again, tell the "
+                                       "accreditation office."), 500
+
     @app.errorhandler(413)
     def too_large(error):
         return render_template("error.html", title="Upload too large",

@@ -15,7 +15,7 @@ from ..services.audit import Actor
 from ..services import branding
 from ..services.errors import ServiceError
 from ..services.printing import pdf_page_png, render_preview
-from ..services.staff import create_staff_user
+from ..services.staff import create_staff_user, set_staff_active, set_staff_password
 from . import admin_bp
 
 
@@ -50,7 +50,44 @@ def users():
             flash(f"Account {form.email.data} created.", "success")
             return redirect(url_for("admin.users"))
     accounts = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("admin/users.html", form=form, accounts=accounts)
+    return render_template("admin/users.html", form=form, accounts=accounts,
+                           action_form=FlaskForm(), password_form=PasswordForm())
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=12, max=1024)])
+
+
+def _staff_or_404(user_id: int) -> StaffUser:
+    return db.session.get(StaffUser, user_id) or abort(404)
+
+
+@admin_bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required(StaffRole.ADMIN)
+def set_user_active(user_id: int):
+    user = _staff_or_404(user_id)
+    if FlaskForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            set_staff_active(user, active, Actor.current())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"{user.email} is {'active' if active else 'switched off'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@admin_bp.route("/users/<int:user_id>/password", methods=["POST"])
+@role_required(StaffRole.ADMIN)
+def set_user_password(user_id: int):
+    user = _staff_or_404(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        set_staff_password(user, form.password.data, Actor.current())
+        flash(f"New password set for {user.email}.", "success")
+    else:
+        flash("The new password needs at least 12 characters.", "error")
+    return redirect(url_for("admin.users"))
 
 
 @admin_bp.route("/audit")

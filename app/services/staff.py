@@ -28,9 +28,7 @@ def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) 
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise ServiceError(f"Not a valid e-mail address: {exc}", field="email") from None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    _check_password(password)
     if db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
         raise ServiceError(f"There is already an account for {email}.", field="email")
     user = StaffUser(email=email, password_hash=hash_password(password), role=role)
@@ -39,6 +37,33 @@ def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) 
     record(actor, "staff.created", user, after={"email": email, "role": role})
     db.session.commit()
     return user
+
+
+def set_staff_password(user: StaffUser, password: str, actor: Actor) -> None:
+    """A new password, e.g. for someone who lost theirs; the old one stops working."""
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    record(actor, "staff.password_set", user, after={"email": user.email})
+    db.session.commit()
+
+
+def set_staff_active(user: StaffUser, active: bool, actor: Actor) -> None:
+    """Switch an account on or off; an account switched off is logged out at its next click."""
+    if not active and actor.user is not None and actor.user.id == user.id:
+        raise ServiceError("You cannot switch off your own account.")
+    if user.active == active:
+        return
+    before = {"active": user.active}
+    user.active = active
+    record(actor, "staff.activated" if active else "staff.deactivated", user, before=before,
+           after={"active": active})
+    db.session.commit()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:

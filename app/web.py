@@ -58,9 +58,9 @@ def install_web_defaults(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         return render_template("error.html", title="Something went wrong",
-                               message="The request could not be completed and nothing was "
-                                       "changed. Try again; if it happens again, tell the "
-                                       "accreditation office."), 500
+                               message="The request could not be completed. Reload the page "
+                                       "to see what was saved, then try again; if it happens "
+                                       "again, tell the accreditation office."), 500
 
     @app.errorhandler(413)
     def too_large(error):

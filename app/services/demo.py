@@ -16,6 +16,7 @@ from ..models import (Category, Checkpoint, Delegate, Delegation, Event,
                       StaffRole, StaffUser, Zone)
 from .audit import Actor, record
 from .issuance import issue_badge
+from .people import normalise_phone
 from .photos import normalise_photo
 from .registration import Application, register_delegate
 from .staff import create_staff_user
@@ -98,14 +99,25 @@ def _add_people(event: Event, count: int, rng: random.Random, actor: Actor) -> N
     codes = {c.code for c in event.categories}
     for i in range(count):
         row = rows[i % len(rows)]
-        suffix = "" if i < len(rows) else f" {i // len(rows) + 1}"
+        # Past the sample list, mix given and family names of different rows:
+        # plausible new people rather than "Ahmad Faizal 2".
+        family_row = row if i < len(rows) else rows[(i * 7 + 3) % len(rows)]
         country = row["country"] if row["country"] in dict(ASEAN) else "MY"
+        try:
+            phone = normalise_phone(row["phone"], row["country"])
+        except ValueError:
+            phone = ""
         application = Application(
-            honorific=row["honorific"], given_name=row["given_name"] + suffix,
-            family_name=row["family_name"], native_name=row["native_name"],
+            honorific=row["honorific"], given_name=row["given_name"],
+            family_name=family_row["family_name"],
+            native_name=row["native_name"] if i < len(rows) else "",
             position=row["position"], organisation=row["organisation"], country=country,
             category_code=row["category"] if row["category"] in codes else "D",
-            email=f"{i}.{row['email']}", phone="", consent=True)
+            email=f"{i}.{row['email']}", phone=phone, nationality=row["country"],
+            date_of_birth=date(1960 + rng.randrange(35), rng.randrange(1, 13), rng.randrange(1, 29)),
+            passport_number=f"{row['country']}{rng.randrange(10**6, 10**7)}",
+            passport_expiry=event.ends_on + timedelta(days=365 * rng.randrange(1, 9)),
+            consent=True)
         delegate = register_delegate(event, application, portrait(rng), actor, commit=False)
         db.session.commit()
         _give_state(delegate, i, actor)

@@ -90,6 +90,7 @@ def scan_json(outcome: ScanOutcome) -> dict:
         "title": outcome.verdict.title,
         "replayed": outcome.replayed,
         "checkpoint": outcome.scan.checkpoint.code,
+        "checkpoint_name": outcome.scan.checkpoint.name,
         "direction": outcome.scan.direction.value,
         "scanned_at": outcome.scan.scanned_at.isoformat(),
         "badge": {"serial": outcome.badge.serial, "version": outcome.badge.version}

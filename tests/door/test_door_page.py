@@ -36,6 +36,11 @@ def test_scanner_typing_a_code_shows_accepted_with_photo_then_refused_on_second_
     verdict = page.locator("[data-verdict]")
     verdict.locator(".verdict-word").wait_for()
     assert verdict.locator(".verdict-word").inner_text() == "ACCEPTED"
+    assert verdict.locator(".verdict-reason").inner_text() == "Main entrance · entry"
+    # The checkpoint chosen stays readable on the dark door screen.
+    select = page.locator("select[name=checkpoint]")
+    assert select.evaluate("s => getComputedStyle(s).color") != select.evaluate(
+        "s => getComputedStyle(s).backgroundColor")
     assert "Somchai Rattanakul" in verdict.inner_text()
     photo = verdict.locator("img")
     assert photo.evaluate("img => img.complete && img.naturalWidth") > 0

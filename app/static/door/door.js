@@ -21,7 +21,10 @@
     verdictBox.dataset.code = result.verdict;
     verdictBox.replaceChildren(
       el("div", "verdict-word", result.accepted ? "ACCEPTED" : "REFUSED"),
-      el("div", "verdict-reason", result.title));
+      // Refused: why. Accepted: where and which way, so a wrong lane setting shows at once.
+      el("div", "verdict-reason", result.accepted && result.checkpoint_name
+        ? result.checkpoint_name + " · " + (result.direction === "out" ? "exit" : "entry")
+        : result.title));
     const p = result.person;
     if (p) {
       const row = el("div", "verdict-person");

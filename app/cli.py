@@ -70,11 +70,8 @@ def create_user(email: str, role: str) -> None:
 @click.argument("email")
 def set_password(email: str) -> None:
     """Give a staff account a new password (read from a prompt, or from stdin when piped)."""
-    from sqlalchemy import func
-
-    from .models import StaffUser
-    from .services.staff import set_staff_password
-    user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.lower()))
+    from .services.staff import find_staff_user, set_staff_password
+    user = find_staff_user(email)
     if user is None:
         raise click.ClickException(f"No staff account {email!r}.")
     try:

@@ -3,11 +3,22 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db, login_manager
 from .models import StaffUser
+from .services.photos import read_photo
+
+
+def photo_response(person) -> Response:
+    """A person's photo for a staff page; the caller has checked the role. Never cached."""
+    data = read_photo(person.photo_file)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def install_web_defaults(app: Flask) -> None:

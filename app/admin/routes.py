@@ -1,3 +1,4 @@
+"""Administration pages: overview, staff accounts, audit trail, badge design and previews."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -15,14 +16,15 @@ from ..services.audit import Actor
 from ..services import branding
 from ..services.errors import ServiceError
 from ..services.printing import pdf_page_png, render_preview
-from ..services.staff import create_staff_user, set_staff_active, set_staff_password
+from ..services.staff import (MIN_PASSWORD_LENGTH, create_staff_user, set_staff_active,
+                              set_staff_password)
 from . import admin_bp
 
 
 class StaffUserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", choices=select_choices((r.value, r.title) for r in StaffRole))
-    password = PasswordField("Initial password", validators=[DataRequired(), Length(min=12, max=1024)])
+    password = PasswordField("Initial password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
 
 
 @admin_bp.route("/")
@@ -55,7 +57,7 @@ def users():
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=12, max=1024)])
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
 
 
 def _staff_or_404(user_id: int) -> StaffUser:
@@ -86,7 +88,7 @@ def set_user_password(user_id: int):
         set_staff_password(user, form.password.data, Actor.current())
         flash(f"New password set for {user.email}.", "success")
     else:
-        flash("The new password needs at least 12 characters.", "error")
+        flash(f"The new password needs at least {MIN_PASSWORD_LENGTH} characters.", "error")
     return redirect(url_for("admin.users"))
 
 

@@ -1,3 +1,4 @@
+"""JSON API v1: door scans. Each handler checks its input, calls a service, answers JSON."""
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -4,4 +4,3 @@ from flask import Blueprint
 auth_bp = Blueprint("auth", __name__)
 
 from . import routes  # noqa: E402,F401
-from .access import role_required  # noqa: E402,F401

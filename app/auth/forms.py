@@ -1,3 +1,4 @@
+"""The staff login form."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length

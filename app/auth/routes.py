@@ -1,3 +1,4 @@
+"""Staff login and logout."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,10 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from flask_limiter.util import get_remote_address
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..models import StaffRole
-from ..services.audit import Actor, record
-from ..services.staff import authenticate
+from ..services.audit import Actor
+from ..services.staff import authenticate, record_logout
 from . import auth_bp
 from .forms import LoginForm
 
@@ -59,8 +60,7 @@ def login():
 @auth_bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    record(Actor.current(), "staff.logged_out", current_user._get_current_object())
-    db.session.commit()
+    record_logout(current_user._get_current_object(), Actor.current())
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

@@ -1,3 +1,4 @@
+"""The door screen (with a no-JavaScript fallback) and the photo of the badge just scanned."""
 from __future__ import annotations
 
 from flask import abort, render_template, request
@@ -13,6 +14,7 @@ from ..formkit import select_choices
 from ..models import Checkpoint, Event, Scan, ScanDirection, StaffRole
 from ..services.audit import Actor
 from ..services.checkin import record_scan
+from ..web import photo_response
 from . import door_bp
 
 
@@ -48,7 +50,6 @@ def index():
 @role_required(StaffRole.DOOR)
 def scan_photo(scan_id: int):
     """The photo of the person whose badge this staff member just scanned, and no one else's."""
-    from ..staff.routes import photo_response
     scan = db.session.get(Scan, scan_id)
     if scan is None or scan.badge is None:
         abort(404)

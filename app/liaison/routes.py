@@ -1,9 +1,11 @@
-"""Each handler loads the invitation from the link (or refuses), then acts through services."""
+"""A liaison officer's pages for their delegation, opened by a signed invitation link.
+
+Each handler loads the invitation from the link (or refuses), then acts through services."""
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from ..extensions import db, limiter
 from ..register.forms import MemberForm, PhotoForm
@@ -21,10 +23,10 @@ def with_invitation(view):
     @wraps(view)
     def wrapped(token: str, **kwargs):
         try:
-            g.invitation = invitation_for_token(token)
+            invitation = invitation_for_token(token)
         except LinkRefused as exc:
             return render_template("liaison/refused.html", message=exc.message), 404
-        return view(token=token, invitation=g.invitation, **kwargs)
+        return view(token=token, invitation=invitation, **kwargs)
     return wrapped
 
 

@@ -23,6 +23,11 @@ class DelegateStatus(_Coded):
     APPROVED = "approved"
     REJECTED = "rejected"
 
+    @property
+    def is_open(self) -> bool:
+        """Waiting for a decision: the applicant may still correct it."""
+        return self in OPEN_STATES
+
 
 class StaffRole(_Coded):
     ADMIN = "admin"
@@ -47,10 +52,8 @@ class ScanVerdict(_Coded):
     WRONG_CHECKPOINT = "wrong_checkpoint"
     ALREADY_INSIDE = "already_inside"
 
-    @property
-    def accepted(self) -> bool:
-        return self is ScanVerdict.ACCEPTED
 
+OPEN_STATES = frozenset({DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
 
 _TITLES = {
     DelegateStatus.SUBMITTED: "Submitted",

@@ -10,7 +10,7 @@ from ..services.audit import Actor
 from ..services.errors import ServiceError
 from ..services.links import LinkRefused, delegate_for_status_token, status_token
 from ..services.notifications import notify_registered
-from ..services.registration import (EDITABLE_STATES, register_delegate, registration_open,
+from ..services.registration import (register_delegate, registration_open,
                                      update_application)
 from . import register_bp
 from .forms import CorrectionForm, RegistrationForm
@@ -84,7 +84,7 @@ def status(slug: str, token: str):
     except LinkRefused as exc:
         return _private(render_template("register/link_refused.html", event=event,
                                         message=exc.message)), 404
-    editable = delegate.status in EDITABLE_STATES
+    editable = delegate.status.is_open
     form = None
     if editable:
         categories = [c for c in event.categories if c.self_service or c.id == delegate.category_id]

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import secrets
 
 # No 0/O, 1/I/L, U: reference codes are read out over the phone and typed.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
-_REFERENCE_RE = re.compile(r"^LY-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 _BADGE_CODE_RE = re.compile(r"^[A-Z2-7]{16,120}$")
 
 
@@ -24,10 +24,6 @@ def clean_reference(text: str) -> str:
     return f"LY-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
 
 
-def is_reference(text: str) -> bool:
-    return bool(_REFERENCE_RE.match(text or ""))
-
-
 def new_badge_code() -> str:
     """160 random bits as upper-case Base32: unguessable, no personal data.
 
@@ -35,6 +31,13 @@ def new_badge_code() -> str:
     and uses QR's compact alphanumeric mode.
     """
     return base64.b32encode(secrets.token_bytes(20)).decode("ascii").rstrip("=")
+
+
+def placeholder_badge_code(seed: str) -> str:
+    """A code in the real format for previews: same QR size as the printed badge, opens nothing
+    (it is never stored, so no door knows it)."""
+    digest = hashlib.sha256(("lanyard-preview:" + seed).encode("utf-8")).digest()[:20]
+    return base64.b32encode(digest).decode("ascii").rstrip("=")
 
 
 def clean_scanned_code(raw: str) -> str:

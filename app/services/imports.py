@@ -25,6 +25,7 @@ from ..models import Delegate, DelegateStatus, Event
 from .audit import Actor, record
 from .countries import is_country_code
 from .errors import ServiceError
+from .exports import FORMULA_START
 from .people import check_name, clean_text, normalise_document_number, normalise_email, normalise_phone
 from .photos import MAX_BYTES, PhotoError, delete_photo, normalise_photo
 from .registration import Application, application_problems, register_delegate
@@ -320,7 +321,7 @@ def _cell_text(value) -> str:
         value = value.date()
     text = clean_text(str(value))
     # Undo the export's protection against formulas (see exports.escape_formula).
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
         text = text[1:]
     return text
 

@@ -152,6 +152,13 @@ def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
     return badge
 
 
+def stop_all_badges(delegate: Delegate, reason: str, actor: Actor) -> None:
+    """Revoke every working badge of a person, in the caller's transaction (no commit)."""
+    for badge in delegate.badges:
+        if badge.revoked_at is None:
+            _revoke(badge, reason, actor)
+
+
 def _revoke(badge: Badge, reason: str, actor: Actor) -> None:
     badge.revoked_at = utcnow()
     badge.revoked_reason = reason

@@ -98,7 +98,7 @@ def replace_member_photo(invitation: DelegationInvitation, delegate: Delegate, p
     if delegate.delegation_id != invitation.delegation_id:
         raise NotAllowed("This person is not a member of your delegation.")
     delegate = lock_delegate(delegate)
-    if delegate.status not in (DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO):
+    if not delegate.status.is_open:
         raise InvalidState(f"{delegate.printed_name} is {delegate.status.title.lower()}; "
                            "ask the accreditation office to change the photo.")
     old = delegate.photo_file

@@ -5,10 +5,10 @@ import io
 from collections.abc import Iterable
 
 from badges import BadgeData, EventInfo, RenderReport, load_layout, load_sheet, render_badges
-from badges.sample import placeholder_code
 
 from ..models import Badge, Category, Delegate, Event
 from .branding import event_logo
+from .codes import placeholder_badge_code
 from .countries import country_name
 from .photos import read_photo
 
@@ -54,7 +54,7 @@ def badge_data(badge: Badge) -> BadgeData:
 
 def draft_badge_data(delegate: Delegate) -> BadgeData:
     """What this person's badge will look like, with a code that opens nothing."""
-    return person_badge_data(delegate, placeholder_code(delegate.reference),
+    return person_badge_data(delegate, placeholder_badge_code(delegate.reference),
                              serial="PREVIEW", version=0)
 
 
@@ -107,7 +107,7 @@ def render_preview(event: Event, category: Category, *, layout: str | None = Non
     """Sample badges of `category` with hard names, so an admin sees a layout before printing."""
     zones = tuple(z.code for z in category.default_zones)
     samples = [
-        BadgeData(code=placeholder_code(name), name=name, native_name=native,
+        BadgeData(code=placeholder_badge_code(name), name=name, native_name=native,
                   honorific=honorific, position=position, organisation=organisation,
                   country_code=country, country_name=country_name(country),
                   category_code=category.code, category_name=category.name,

@@ -156,7 +156,6 @@ CORRECTABLE = (
 )
 # Shown in the audit trail only as "changed": the trail is read by more people than need them.
 _SECRET_FIELDS = {"passport_number", "date_of_birth", "passport_expiry"}
-EDITABLE_STATES = {DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO}
 
 
 def update_application(delegate: Delegate, application: Application, photo_jpeg: bytes | None,
@@ -168,7 +167,7 @@ def update_application(delegate: Delegate, application: Application, photo_jpeg:
     submitted. Refused with InvalidState once approved or rejected.
     """
     delegate = lock_delegate(delegate)
-    if delegate.status not in EDITABLE_STATES:
+    if not delegate.status.is_open:
         raise InvalidState(
             f"This application is {delegate.status.title.lower()} and can no longer be changed. "
             "Contact the accreditation office if something is wrong.", code="not_editable")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -11,6 +10,7 @@ from ..models import StaffRole, StaffUser
 from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import ServiceError
+from .people import normalise_email
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -25,8 +25,8 @@ def hash_password(password: str) -> str:
 
 def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) -> StaffUser:
     try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
+        email = normalise_email(email).lower()
+    except ValueError as exc:
         raise ServiceError(f"Not a valid e-mail address: {exc}", field="email") from None
     _check_password(password)
     if db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
@@ -66,10 +66,20 @@ def _check_password(password: str) -> None:
             f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
 
 
+def find_staff_user(email: str) -> StaffUser | None:
+    """The account with this e-mail, whatever its case."""
+    return db.session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.email) == (email or "").strip().lower()))
+
+
+def record_logout(user: StaffUser, actor: Actor) -> None:
+    record(actor, "staff.logged_out", user)
+    db.session.commit()
+
+
 def authenticate(email: str, password: str) -> StaffUser | None:
     """The active account with this e-mail and password, or None."""
-    user = db.session.scalar(
-        select(StaffUser).where(func.lower(StaffUser.email) == (email or "").strip().lower()))
+    user = find_staff_user(email)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):

@@ -5,20 +5,19 @@ After each decision is committed the applicant is told by e-mail.
 from __future__ import annotations
 
 from ..extensions import db
-from ..models import Delegate, DelegateStatus
-from ..models._types import utcnow
+from ..models import OPEN_STATES, Delegate, DelegateStatus
 from .audit import Actor, record
 from .errors import InvalidState
+from .issuance import stop_all_badges
 from .locking import lock_delegate
 from .notifications import notify_decision
 
-_OPEN = {DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO}
 
 
 def approve_delegate(delegate: Delegate, actor: Actor, *, commit: bool = True,
                      notify: bool = True) -> None:
     """Approve; `commit=False, notify=False` lets an import approve inside its own transaction."""
-    _decide(delegate, DelegateStatus.APPROVED, "", actor, allowed_from=_OPEN)
+    _decide(delegate, DelegateStatus.APPROVED, "", actor, allowed_from=OPEN_STATES)
     if commit:
         db.session.commit()
     if notify:
@@ -29,7 +28,7 @@ def request_information(delegate: Delegate, message: str, actor: Actor) -> None:
     if not message.strip():
         raise InvalidState("Say what information is needed.", field="note")
     _decide(delegate, DelegateStatus.NEEDS_INFO, message.strip(), actor,
-            allowed_from={DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
+            allowed_from=OPEN_STATES)
     db.session.commit()
     notify_decision(delegate)
 
@@ -37,13 +36,8 @@ def request_information(delegate: Delegate, message: str, actor: Actor) -> None:
 def reject_delegate(delegate: Delegate, reason: str, actor: Actor) -> None:
     """Reject an application; an approved person loses every badge at once."""
     _decide(delegate, DelegateStatus.REJECTED, reason.strip(), actor,
-            allowed_from=_OPEN | {DelegateStatus.APPROVED})
-    now = utcnow()
-    for badge in delegate.badges:
-        if badge.revoked_at is None:
-            badge.revoked_at = now
-            badge.revoked_reason = "withdrawn"
-            record(actor, "badge.revoked", badge, after={"reason": "withdrawn"})
+            allowed_from=OPEN_STATES | {DelegateStatus.APPROVED})
+    stop_all_badges(delegate, "withdrawn", actor)
     db.session.commit()
     notify_decision(delegate)
 

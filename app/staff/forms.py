@@ -1,3 +1,4 @@
+"""Forms of the accreditation queue and the front desk; buttons that change state carry CSRF."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional

@@ -1,3 +1,4 @@
+"""Accreditation (queue, decisions) and front desk (search, print, replace, stop, hand over)."""
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -5,15 +6,15 @@ from sqlalchemy import func, or_, select
 
 from ..auth.access import role_required
 from ..extensions import db
-from ..models import Badge, Category, Delegate, DelegateStatus, Event, StaffRole
+from ..models import OPEN_STATES, Badge, Category, Delegate, DelegateStatus, Event, StaffRole
 from ..services import issuance, vetting
 from ..services.audit import Actor
 from ..services.codes import clean_reference
 from ..services.errors import ServiceError
-from ..services.photos import read_photo
 from ..formkit import select_choices
 from ..services.printing import draft_badge_data, render_badge_pdf, render_badge_png
 from ..services.registration import duplicates_by_delegate, find_duplicates
+from ..web import photo_response
 from . import staff_bp
 from .forms import (ActionForm, BatchPrintForm, NoteForm, PrintForm, ReprintForm, RevokeForm,
                     SearchForm)
@@ -37,7 +38,7 @@ def queue():
     wanted = request.args.get("status", "open")
     query = select(Delegate).order_by(Delegate.created_at, Delegate.id)
     if wanted == "open":
-        query = query.where(Delegate.status.in_([DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO]))
+        query = query.where(Delegate.status.in_(OPEN_STATES))
     elif wanted in {s.value for s in DelegateStatus}:
         query = query.where(Delegate.status == DelegateStatus(wanted))
     page = max(1, request.args.get("page", 1, type=int))
@@ -48,7 +49,7 @@ def queue():
     counts = dict(db.session.execute(
         select(Delegate.status, func.count()).group_by(Delegate.status)).all())
     return render_template("staff/queue.html", delegates=delegates, wanted=wanted,
-                           counts=counts, statuses=list(DelegateStatus), form=ActionForm(),
+                           counts=counts, open_count=sum(counts.get(s, 0) for s in OPEN_STATES), statuses=list(DelegateStatus), form=ActionForm(),
                            duplicates=duplicates_by_delegate(delegates), page=page,
                            has_more=has_more)
 
@@ -97,15 +98,6 @@ def delegate(delegate_id: int):
 @role_required(*SEES_PEOPLE)
 def photo(delegate_id: int):
     return photo_response(_delegate_or_404(delegate_id))
-
-
-def photo_response(person: Delegate) -> Response:
-    data = read_photo(person.photo_file)
-    if data is None:
-        abort(404)
-    response = Response(data, mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/approve", methods=["POST"])
@@ -227,15 +219,9 @@ def print_batch():
             except ServiceError as exc:
                 flash(exc.message, "error")
             else:
-                pdf, report = render_badge_pdf(event, badges, sheet=form.sheet.data or None,
-                                               back=form.back.data)
-                for warning in report.warnings:
-                    current_app.logger.warning("batch print: %s", warning)
-                issuance.mark_printed(badges, actor)
-                response = Response(pdf, mimetype="application/pdf")
-                response.headers["Content-Disposition"] = \
-                    f'inline; filename="badges-{event.slug}-{len(badges)}.pdf"'
-                return response
+                return _badges_pdf_response(event, badges, actor, sheet=form.sheet.data or None,
+                                            back=form.back.data,
+                                            filename=f"badges-{event.slug}-{len(badges)}.pdf")
     return render_template("staff/print_batch.html", form=form, event=event, people=people,
                            blocked=blocked)
 
@@ -272,13 +258,19 @@ def revoke(badge_id: int):
 
 
 def _badge_pdf_response(badge: Badge, actor: Actor, *, back: bool = False) -> Response:
-    event = db.session.get(Event, badge.delegate.event_id)
-    pdf, report = render_badge_pdf(event, [badge], back=back)
+    return _badges_pdf_response(badge.delegate.event, [badge], actor, back=back,
+                                filename=f"badge-{badge.serial}.pdf")
+
+
+def _badges_pdf_response(event: Event, badges: list[Badge], actor: Actor, *, filename: str,
+                         sheet: str | None = None, back: bool = False) -> Response:
+    """Render, then record the print: a badge counts as printed once its PDF exists."""
+    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back)
     for warning in report.warnings:
-        current_app.logger.warning("badge %s: %s", badge.serial, warning)
-    issuance.mark_printed([badge], actor)
+        current_app.logger.warning("printing %s: %s", filename, warning)
+    issuance.mark_printed(badges, actor)
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="badge-{badge.serial}.pdf"'
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 

@@ -386,3 +386,13 @@ def test_imports_follow_the_date_rules_of_the_registration_form(event):
         f"({event.ends_on.strftime('%d %B %Y')}).",
         "Row 3, departure_on: Departure cannot be before arrival."]
     assert count() == 0
+
+
+def test_full_width_formula_signs_survive_an_export_and_import_round_trip(event, tmp_path):
+    report = run(event, "list.csv", csv_bytes([row(position="\uff1dSUM(A1)")]))
+    assert report.ok
+    exported = export_delegates(event, "csv", Actor.cli("test"))
+    assert "'\uff1dSUM(A1)" in exported.decode("utf-8-sig")  # escaped in the file
+    again = run(event, "again.csv", exported)
+    assert again.ok, [str(e) for e in again.errors]
+    assert list(db.session.scalars(select(Delegate.position))) == ["\uff1dSUM(A1)"] * 2

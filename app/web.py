@@ -1,8 +1,6 @@
 """What every page shares: security headers, the login hook, error pages, template helpers."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
@@ -92,13 +90,7 @@ def install_web_defaults(app: Flask) -> None:
     @app.template_filter("at_venue")
     def at_venue(value, event, fmt: str = "%d %b %H:%M") -> str:
         """A UTC time as the clock at the venue shows it: what desk staff and delegates see."""
-        if value is None:
-            return ""
-        try:
-            zone = ZoneInfo(event.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return value.strftime(fmt + " UTC")
-        return value.astimezone(zone).strftime(fmt)
+        return event.at_venue(value).strftime(fmt) if value is not None else ""
 
     @app.context_processor
     def helpers():

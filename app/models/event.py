@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -47,6 +49,13 @@ class Event(db.Model):
         back_populates="event", order_by="Zone.code", cascade="all, delete-orphan")
     checkpoints: Mapped[list[Checkpoint]] = relationship(
         back_populates="event", order_by="Checkpoint.code", cascade="all, delete-orphan")
+
+    def at_venue(self, moment: datetime) -> datetime:
+        """A UTC moment on the venue's clock (UTC if the zone is unknown to this machine)."""
+        try:
+            return moment.astimezone(ZoneInfo(self.timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return moment.astimezone(dt_timezone.utc)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

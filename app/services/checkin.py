@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -119,11 +118,7 @@ def _decide(checkpoint: Checkpoint, badge: Badge | None, direction: ScanDirectio
 
 def _within_event_days(event: Event, when: datetime) -> bool:
     """Whether `when` falls on one of the event's days at the venue (the dates printed on badges)."""
-    try:
-        venue_time = when.astimezone(ZoneInfo(event.timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        venue_time = when
-    return event.starts_on <= venue_time.date() <= event.ends_on
+    return event.starts_on <= event.at_venue(when).date() <= event.ends_on
 
 
 def _is_inside(checkpoint: Checkpoint, delegate: Delegate) -> bool:

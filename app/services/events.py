@@ -63,7 +63,7 @@ def venue_time(event: Event, moment: datetime | None) -> datetime | None:
     """A stored UTC moment as the venue's wall clock (naive), as the admin entered it."""
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    return event.at_venue(moment).replace(tzinfo=None)
 
 
 # --- the event -------------------------------------------------------------
@@ -250,10 +250,11 @@ def _checked_category(event: Event, category: Category | None, code: str, name: 
         raise ServiceError("Enter the colour as # and six hexadecimal digits, e.g. #D32F2F.",
                            field="colour")
     return {**values, "colour": colour, "self_service": bool(self_service),
-            "default_zones": _zones_by_code(event, default_zones or [], "default_zones")}
+            "default_zones": zones_by_code(event, default_zones or [], "default_zones")}
 
 
-def _zones_by_code(event: Event, codes: list[str], field: str) -> list[Zone]:
+def zones_by_code(event: Event, codes: list[str], field: str) -> list[Zone]:
+    """The event's zones with these codes; ServiceError naming any unknown code."""
     by_code = {zone.code: zone for zone in event.zones}
     unknown = [code for code in codes if code not in by_code]
     if unknown:
@@ -287,7 +288,7 @@ def _checked_checkpoint(event: Event, checkpoint: Checkpoint | None, code: str, 
                             "Use letters and digits, with - or _ between words (up to 32), "
                             "e.g. MAIN.", "Main entrance", 120)
     zone = (zone or "").strip()
-    guarded = _zones_by_code(event, [zone], "zone")[0] if zone else None
+    guarded = zones_by_code(event, [zone], "zone")[0] if zone else None
     return {**values, "zone": guarded, "single_entry": bool(single_entry)}
 
 

@@ -54,7 +54,7 @@ def badge_for_printing(delegate: Delegate, actor: Actor) -> Badge:
             badge = delegate.current_badge  # the other desk's badge is the one to print
             if badge is None:
                 raise
-    if badge.handed_over_at is not None:
+    if is_out(badge):
         raise InvalidState(
             f"Badge {badge.serial} was handed over to {delegate.printed_name}; printing it again "
             "would make a second working copy. Replace the badge instead.")
@@ -94,7 +94,7 @@ def issue_missing_badges(delegates: list[Delegate], actor: Actor) -> list[Badge]
     for delegate in delegates:
         _require_printable(delegate)
         badge = delegate.current_badge
-        if badge is not None and badge.handed_over_at is not None:
+        if is_out(badge):
             raise InvalidState(f"Badge {badge.serial} of {delegate.printed_name} was handed over; "
                                "replace it at the delegate's page instead.")
         badges.append(badge or _new_badge(delegate, actor))
@@ -115,21 +115,35 @@ def mark_printed(badges: list[Badge], actor: Actor) -> None:
 def hand_over_badge(badge: Badge, actor: Actor) -> None:
     if badge.revoked_at is not None:
         raise InvalidState(f"Badge {badge.serial} is revoked; do not hand it over.")
-    if badge.handed_over_at is not None:
+    if is_out(badge):
         raise InvalidState(f"Badge {badge.serial} was already handed over.")
+    if badge.printed_at is None:
+        raise InvalidState(f"Badge {badge.serial} has not been printed yet.")
     badge.handed_over_at = utcnow()
     record(actor, "badge.handed_over", badge, after={"serial": badge.serial})
     db.session.commit()
 
 
-def _require_printable(delegate: Delegate) -> None:
+def why_no_badge(delegate: Delegate) -> str | None:
+    """Why this person cannot get a badge now, or None if they can."""
     if delegate.status is not DelegateStatus.APPROVED:
-        raise InvalidState(
-            f"{delegate.printed_name} is {delegate.status.title.lower()}; "
-            "only approved people get a badge.")
+        return (f"{delegate.printed_name} is {delegate.status.title.lower()}; "
+                "only approved people get a badge.")
     if not delegate.photo_file:
         # Door staff compare the face with the photo; a badge without one proves nothing.
-        raise InvalidState(f"{delegate.printed_name} has no photo yet; a badge needs one.")
+        return f"{delegate.printed_name} has no photo yet; a badge needs one."
+    return None
+
+
+def is_out(badge: Badge | None) -> bool:
+    """Handed over: in someone's hands, so never printed again with the same code."""
+    return badge is not None and badge.handed_over_at is not None
+
+
+def _require_printable(delegate: Delegate) -> None:
+    reason = why_no_badge(delegate)
+    if reason:
+        raise InvalidState(reason)
 
 
 def _new_badge(delegate: Delegate, actor: Actor) -> Badge:

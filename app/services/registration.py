@@ -15,6 +15,7 @@ from .audit import Actor, record
 from .codes import new_reference
 from .locking import lock_delegate
 from .errors import InvalidState, ServiceError
+from .events import zones_by_code
 from .people import normalise_document_number
 from .photos import delete_photo, store_photo
 
@@ -296,11 +297,7 @@ def _document_number(text: str) -> str:
 def _zones_for(event: Event, category: Category, zone_codes: list[str] | None):
     if zone_codes is None:
         return list(category.default_zones)
-    by_code = {zone.code: zone for zone in event.zones}
-    unknown = [code for code in zone_codes if code not in by_code]
-    if unknown:
-        raise ServiceError(f"Unknown zone: {', '.join(unknown)}", field="zones")
-    return [by_code[code] for code in zone_codes]
+    return zones_by_code(event, zone_codes, "zones")
 
 
 def _insert_with_unique_reference(delegate: Delegate) -> None:

@@ -237,10 +237,11 @@ def _batch_people(event: Event, form: BatchPrintForm) -> tuple[list[Delegate], l
     if form.category.data:
         query = query.join(Delegate.category).where(Category.code == form.category.data)
     people = db.session.scalars(query.order_by(Delegate.country, Delegate.printed_name)).all()
-    people = [p for p in people if p.current_badge is None or p.current_badge.handed_over_at is None]
+    people = [p for p in people if not issuance.is_out(p.current_badge)]
     if form.only_unprinted.data:
         people = [p for p in people if p.current_badge is None or p.current_badge.printed_at is None]
-    return [p for p in people if p.photo_file], [p for p in people if not p.photo_file]
+    return ([p for p in people if issuance.why_no_badge(p) is None],
+            [p for p in people if issuance.why_no_badge(p) is not None])
 
 
 @staff_bp.route("/badges/<int:badge_id>/revoke", methods=["POST"])

@@ -192,9 +192,14 @@ def test_a_stolen_badge_is_stopped_now_and_its_replacement_is_a_new_version(clie
 
 
 def test_a_handed_over_badge_is_not_printed_again_with_the_same_code(client, event, login, photo_jpeg):
-    from app.services.issuance import hand_over_badge, issue_badge
+    from app.services.errors import InvalidState
+    from app.services.issuance import hand_over_badge, issue_badge, mark_printed
     person = approved(event, photo_jpeg)
-    hand_over_badge(issue_badge(person, ACTOR), ACTOR)
+    badge = issue_badge(person, ACTOR)
+    with pytest.raises(InvalidState, match="not been printed"):
+        hand_over_badge(badge, ACTOR)
+    mark_printed([badge], ACTOR)
+    hand_over_badge(badge, ACTOR)
     login("desk")
     response = print_badge(client, person)
     assert response.status_code == 302

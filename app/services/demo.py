@@ -12,9 +12,9 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import (Category, Checkpoint, Delegate, Delegation, Event,
-                      StaffRole, StaffUser, Zone)
-from .audit import Actor, record
+from ..models import Delegate, Event, StaffRole, StaffUser
+from . import events
+from .audit import Actor
 from .issuance import issue_badge
 from .people import normalise_phone
 from .photos import normalise_photo
@@ -68,29 +68,26 @@ def create_demo_event(delegates: int = 40, *, seed: int = 22, with_staff: bool =
 
 
 def _create_event(actor: Actor) -> Event:
+    """Built through the same services as an admin's event setup, audit trail included."""
     today = date.today()
-    event = Event(slug=DEMO_SLUG, name="22nd ASEAN Military Intelligence Meeting",
-                  venue="Kuala Lumpur Convention Centre", starts_on=today,
-                  ends_on=today + timedelta(days=2), timezone="Asia/Kuala_Lumpur",
-                  host="Defence Intelligence Staff Division, Malaysian Armed Forces",
-                  emergency_contact="Duty security officer, venue extension 2888",
-                  privacy_notice=(
-                      "Your personal data is processed by the host only to accredit you for "
-                      "this meeting and to control access to its venue. It is shared with the "
-                      "host's security office and deleted 90 days after the meeting."))
-    zones = {code: Zone(code=code, name=name) for code, name in ZONES}
-    event.zones = list(zones.values())
-    event.delegations = [Delegation(country=code, name=name) for code, name in ASEAN]
-    event.categories = [
-        Category(code=code, name=name, colour=colour, self_service=public,
-                 default_zones=[zones[z] for z in zone_codes])
-        for code, name, colour, zone_codes, public in CATEGORIES]
-    event.checkpoints = [Checkpoint(code=code, name=name, zone=zones.get(zone) if zone else None)
-                         for code, name, zone in CHECKPOINTS]
-    db.session.add(event)
-    db.session.flush()
-    record(actor, "event.created", event, after={"slug": event.slug, "name": event.name})
-    db.session.commit()
+    event = events.create_event(events.EventDetails(
+        slug=DEMO_SLUG, name="22nd ASEAN Military Intelligence Meeting",
+        venue="Kuala Lumpur Convention Centre", starts_on=today,
+        ends_on=today + timedelta(days=2), timezone="Asia/Kuala_Lumpur",
+        host="Defence Intelligence Staff Division, Malaysian Armed Forces",
+        emergency_contact="Duty security officer, venue extension 2888",
+        privacy_notice=(
+            "Your personal data is processed by the host only to accredit you for "
+            "this meeting and to control access to its venue. It is shared with the "
+            "host's security office and deleted 90 days after the meeting.")), actor)
+    for code, name in ZONES:
+        events.add_zone(event, code, name, actor)
+    for code, name in ASEAN:
+        events.add_delegation(event, code, name, None, actor)
+    for code, name, colour, zone_codes, public in CATEGORIES:
+        events.add_category(event, code, name, colour, public, zone_codes, actor)
+    for code, name, zone in CHECKPOINTS:
+        events.add_checkpoint(event, code, name, zone or "", True, actor)
     return event
 
 

@@ -15,10 +15,15 @@ from ..services.countries import country_choices
 from ..services.people import (check_name, clean_text, normalise_document_number, normalise_email,
                                normalise_phone)
 from ..services.photos import CropBox, PhotoError, normalise_photo
-from ..services.registration import (Application, date_of_birth_problem, document_expiry_problem,
+from ..services.registration import (FIELD_LIMITS, Application, date_of_birth_problem,
+                                     document_expiry_problem,
                                      travel_problem)
 
-NAME_MAX = 120
+
+
+def _max(name: str) -> Length:
+    """The length rule registration uses everywhere for this field."""
+    return Length(max=FIELD_LIMITS[name])
 
 
 def _clean(value):
@@ -68,30 +73,30 @@ class ApplicantForm(PhotoForm):
                 filters.append(_clean)
             return unbound_field.bind(form=form, filters=filters, **options)
 
-    honorific = StringField("Rank or honorific", validators=[Optional(), Length(max=80)],
+    honorific = StringField("Rank or honorific", validators=[Optional(), _max("honorific")],
                             description="For example Colonel, Dato', Dr, Ms.")
-    given_name = StringField("Given name(s)", validators=[DataRequired(), Length(max=NAME_MAX)])
-    family_name = StringField("Family name", validators=[Optional(), Length(max=NAME_MAX)],
+    given_name = StringField("Given name(s)", validators=[DataRequired(), _max("given_name")])
+    family_name = StringField("Family name", validators=[Optional(), _max("family_name")],
                               description="Leave empty if you have a single name.")
-    printed_name = StringField("Name on the badge", validators=[Optional(), Length(max=60)],
+    printed_name = StringField("Name on the badge", validators=[Optional(), _max("printed_name")],
                                description="As it should be printed; given and family name if empty.")
-    native_name = StringField("Name in your own script", validators=[Optional(), Length(max=80)],
+    native_name = StringField("Name in your own script", validators=[Optional(), _max("native_name")],
                               description="Optional, e.g. สมชาย รัตนกุล or 陈伟明.")
     date_of_birth = DateField("Date of birth", validators=[Optional()])
     nationality = SelectField("Nationality", validators=[Optional()])
     passport_number = StringField("Passport or national ID number",
                                   validators=[Optional(), Length(max=32)])
     passport_expiry = DateField("Document expiry date", validators=[Optional()])
-    organisation = StringField("Organisation", validators=[DataRequired(), Length(max=200)])
-    position = StringField("Position", validators=[Optional(), Length(max=160)])
+    organisation = StringField("Organisation", validators=[DataRequired(), _max("organisation")])
+    position = StringField("Position", validators=[Optional(), _max("position")])
     category = SelectField("Category", validators=[DataRequired()])
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("E-mail", validators=[DataRequired(), _max("email")])
     phone = TelField("Mobile phone", validators=[Optional(), Length(max=32)],
                      description="With country code, e.g. +60 12-345 6789.")
     arrival_on = DateField("Arrival date", validators=[Optional()])
     departure_on = DateField("Departure date", validators=[Optional()])
-    dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=500)])
-    access_needs = TextAreaField("Accessibility needs", validators=[Optional(), Length(max=500)])
+    dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), _max("dietary_needs")])
+    access_needs = TextAreaField("Accessibility needs", validators=[Optional(), _max("access_needs")])
 
     def __init__(self, *args, event=None, categories=(), phone_region: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,9 +37,6 @@ OPTIONAL = ["native_name", "honorific", "position", "phone", "passport_number", 
             "departure_on", "dietary_needs", "access_needs"]
 # Columns an export adds; read back without effect, so an export can be imported again.
 IGNORED = ["reference", "status"]
-LIMITS = {"given_name": 120, "family_name": 120, "printed_name": 60, "native_name": 80,
-          "honorific": 80, "position": 160, "organisation": 200, "email": 254,
-          "dietary_needs": 500, "access_needs": 500}
 MAX_TABLE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
 
@@ -247,9 +244,6 @@ def _validate_row(number, values, categories, zones, photos, errors) -> ImportRo
         errors.append(RowError(number, name, message))
 
     text = {name: _cell_text(values.get(name)) for name in REQUIRED + OPTIONAL}
-    for name, limit in LIMITS.items():
-        if len(text[name]) > limit:
-            fail(name, f"longer than {limit} characters")
     for name in ("given_name", "organisation", "country", "category", "email"):
         if not text[name]:
             fail(name, "required")

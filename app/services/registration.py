@@ -51,8 +51,21 @@ def default_printed_name(given_name: str, family_name: str) -> str:
     return " ".join(part for part in (given_name.strip(), family_name.strip()) if part)
 
 
-# The rules on dates, in one place for the public form, the liaison form,
-# imports and register_delegate itself. Each returns a message, or None if fine.
+# The rules on lengths and dates, in one place for the public form, the liaison
+# form, imports and register_delegate itself.
+
+#: Longest text accepted per field (the printed names also fit the badge).
+FIELD_LIMITS = {"given_name": 120, "family_name": 120, "printed_name": 60, "native_name": 80,
+                "honorific": 80, "position": 160, "organisation": 200, "email": 254,
+                "dietary_needs": 500, "access_needs": 500}
+
+
+def length_problem(name: str, value: str) -> str | None:
+    limit = FIELD_LIMITS.get(name)
+    if limit is not None and len(value or "") > limit:
+        return f"Use at most {limit} characters."
+    return None
+
 
 def date_of_birth_problem(value: date | None) -> str | None:
     if value and not (date(1900, 1, 1) <= value < date.today()):
@@ -74,8 +87,9 @@ def travel_problem(arrival: date | None, departure: date | None) -> str | None:
 
 
 def application_problems(event: Event, application: Application) -> list[tuple[str, str]]:
-    """(field, message) for each date rule the application breaks."""
-    checks = (("date_of_birth", date_of_birth_problem(application.date_of_birth)),
+    """(field, message) for each length or date rule the application breaks."""
+    lengths = [(name, length_problem(name, getattr(application, name))) for name in FIELD_LIMITS]
+    checks = (*lengths,("date_of_birth", date_of_birth_problem(application.date_of_birth)),
               ("passport_expiry", document_expiry_problem(application.passport_expiry, event)),
               ("departure_on", travel_problem(application.arrival_on, application.departure_on)))
     return [(name, message) for name, message in checks if message]

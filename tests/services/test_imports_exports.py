@@ -396,3 +396,9 @@ def test_full_width_formula_signs_survive_an_export_and_import_round_trip(event,
     again = run(event, "again.csv", exported)
     assert again.ok, [str(e) for e in again.errors]
     assert list(db.session.scalars(select(Delegate.position))) == ["\uff1dSUM(A1)"] * 2
+
+
+def test_imports_follow_the_length_rules_of_the_registration_form(event):
+    report = run(event, "list.csv", csv_bytes([row(printed_name="x" * 61)], header=list(row()) + ["printed_name"]))
+    assert [str(e) for e in report.errors] == ["Row 2, printed_name: Use at most 60 characters."]
+    assert count() == 0

@@ -19,6 +19,18 @@ def photo_response(person) -> Response:
     return response
 
 
+MIMETYPES = {"csv": "text/csv",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def download_response(data: bytes, fmt: str, filename: str) -> Response:
+    """An exported list as a file download (`fmt` is one of exports.FORMATS)."""
+    response = Response(data, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def install_web_defaults(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -21,9 +21,9 @@ from ..services.exports import export_delegates
 from ..services.imports import import_delegates, open_upload
 from ..services.links import external_url, invitation_token
 from ..services.notifications import notify_invitation
+from ..web import download_response
 from . import admin_bp
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(FlaskForm):
@@ -92,9 +92,7 @@ def export(slug: str):
         return redirect(url_for("admin.delegates", slug=slug))
     fmt = form.format.data
     data = export_delegates(event, fmt, Actor.current(), include_passport=form.include_passport.data)
-    response = Response(data, mimetype="text/csv" if fmt == "csv" else XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-delegates.{fmt}"'
-    return response
+    return download_response(data, fmt, f"{event.slug}-delegates.{fmt}")
 
 
 @admin_bp.route("/events/<slug>/invitations", methods=["GET", "POST"])

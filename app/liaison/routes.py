@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..extensions import db, limiter
 from ..register.forms import MemberForm, PhotoForm
 from ..services import liaison
 from ..services.errors import ServiceError
-from ..services.exports import export_delegates
+from ..services.exports import FORMATS, export_delegates
 from ..services.links import LinkRefused, invitation_for_token
 from ..services.notifications import notify_registered
 from ..services.photos import PhotoError
+from ..web import download_response
 from . import liaison_bp
 
 
@@ -101,14 +102,10 @@ def photo(token: str, invitation, delegate_id: int):
 @liaison_bp.route("/<token>/export.<fmt>")
 @with_invitation
 def export(token: str, invitation, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in FORMATS:
         return render_template("liaison/refused.html", message="Export as .csv or .xlsx."), 404
     delegation = invitation.delegation
     data = export_delegates(delegation.event, fmt, liaison.liaison_actor(invitation),
                             delegation=delegation)
-    mimetype = "text/csv" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{delegation.event.slug}-{delegation.country.lower()}-delegation.{fmt}"'
-    return response
+    return download_response(
+        data, fmt, f"{delegation.event.slug}-{delegation.country.lower()}-delegation.{fmt}")

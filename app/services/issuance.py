@@ -113,6 +113,24 @@ def mark_printed(badges: list[Badge], actor: Actor) -> None:
 
 
 def hand_over_badge(badge: Badge, actor: Actor) -> None:
+    """The holder has shown ID and takes the badge."""
+    _hand_over(badge, "holder", actor)
+    db.session.commit()
+
+
+def hand_over_to_liaison(badges: list[Badge], receiver: str, actor: Actor) -> None:
+    """A liaison officer takes a delegation's badges at once; all of them, or none."""
+    receiver = receiver.strip()
+    if not receiver:
+        raise InvalidState("Enter the name of the person who takes the badges.", field="receiver")
+    if not badges:
+        raise InvalidState("There are no printed badges waiting to be handed over.")
+    for badge in badges:
+        _hand_over(badge, receiver, actor)
+    db.session.commit()
+
+
+def _hand_over(badge: Badge, receiver: str, actor: Actor) -> None:
     if badge.revoked_at is not None:
         raise InvalidState(f"Badge {badge.serial} is revoked; do not hand it over.")
     if is_out(badge):
@@ -120,8 +138,7 @@ def hand_over_badge(badge: Badge, actor: Actor) -> None:
     if badge.printed_at is None:
         raise InvalidState(f"Badge {badge.serial} has not been printed yet.")
     badge.handed_over_at = utcnow()
-    record(actor, "badge.handed_over", badge, after={"serial": badge.serial})
-    db.session.commit()
+    record(actor, "badge.handed_over", badge, after={"serial": badge.serial, "to": receiver})
 
 
 def why_no_badge(delegate: Delegate) -> str | None:

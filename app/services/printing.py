@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable
 
 from badges import BadgeData, EventInfo, RenderReport, load_layout, load_sheet, render_badges
+from badges.text import font_name as text_font
 
 from ..models import Badge, Category, Delegate, Event
 from .branding import event_logo
@@ -139,4 +140,59 @@ def pdf_page_png(pdf: bytes, page: int = 0, dpi: int = 200) -> bytes:
         document.close()
     out = io.BytesIO()
     image.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def custody_receipt_pdf(event: Event, badges: list[Badge], receiver: str, staff_label: str,
+                        delegation_name: str) -> bytes:
+    """An A4 receipt listing the badges a liaison officer takes, with lines to sign."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from html import escape
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    regular, bold = text_font("latin", False), text_font("latin", True)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                            topMargin=18 * mm, bottomMargin=18 * mm,
+                            title=f"Badge custody receipt, {delegation_name}")
+    when = event.at_venue(max(b.handed_over_at for b in badges)).strftime("%d %B %Y, %H:%M")
+    # Plain strings in table cells: names are data and are never parsed as markup.
+    heading = Table([[event.name], ["Badge custody receipt"],
+                     [f"{delegation_name} · {len(badges)} badges · {when} ({event.timezone})"]],
+                    colWidths=[174 * mm])
+    heading.setStyle(TableStyle([("FONT", (0, 0), (-1, 0), bold, 14),
+                                 ("FONT", (0, 1), (-1, 1), bold, 11),
+                                 ("FONT", (0, 2), (-1, 2), regular, 9),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    rows = [["#", "Badge", "Name", "Category", "Reference"]] + [
+        [str(i), b.serial, b.delegate.printed_name, b.delegate.category.name, b.delegate.reference]
+        for i, b in enumerate(badges, start=1)]
+    table = Table(rows, colWidths=[10 * mm, 28 * mm, 80 * mm, 30 * mm, 26 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, 0), bold, 9), ("FONT", (0, 1), (-1, -1), regular, 9),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F1F3F6")]),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    # A Paragraph wraps long names; escaped, so a name is never read as markup.
+    statement = Paragraph(
+        f"I, {escape(receiver)}, received the badges above on behalf of {escape(delegation_name)} "
+        "and will give each only to the person it shows.",
+        ParagraphStyle("statement", fontName=regular, fontSize=9, leading=12))
+    cell = ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11)
+    signatures = Table([["Received by", "", "Handed over by"],
+                        [Paragraph(escape(receiver), cell), "", Paragraph(escape(staff_label), cell)],
+                        ["", "", ""], ["Signature", "", "Signature"]],
+                       colWidths=[80 * mm, 14 * mm, 80 * mm],
+                       rowHeights=[6 * mm, None, 16 * mm, 6 * mm])
+    signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, 0), bold, 9),
+                                    ("FONT", (0, 1), (-1, -1), regular, 9),
+                                    ("LINEBELOW", (0, 2), (0, 2), 0.6, colors.black),
+                                    ("LINEBELOW", (2, 2), (2, 2), 0.6, colors.black),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    doc.build([heading, Spacer(1, 6 * mm), table, Spacer(1, 8 * mm), statement,
+               Spacer(1, 10 * mm), signatures])
     return out.getvalue()

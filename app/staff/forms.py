@@ -44,3 +44,11 @@ class BatchPrintForm(FlaskForm):
     sheet = SelectField("Paper", validators=[Optional()])
     only_unprinted = BooleanField("Only badges not printed yet", default=True)
     back = BooleanField("Print the back side too")
+
+
+class LiaisonHandOverForm(FlaskForm):
+    """A liaison officer collects the printed badges of their whole delegation."""
+
+    delegation = SelectField("Delegation", validators=[DataRequired("Choose the delegation.")])
+    receiver = StringField("Received by (liaison officer, as on their ID)",
+                           validators=[DataRequired("Enter who takes the badges."), Length(max=120)])

@@ -12,12 +12,13 @@ from ..services.audit import Actor
 from ..services.codes import clean_reference
 from ..services.errors import ServiceError
 from ..formkit import select_choices
-from ..services.printing import draft_badge_data, render_badge_pdf, render_badge_png
+from ..services.printing import (custody_receipt_pdf, draft_badge_data, render_badge_pdf,
+                                 render_badge_png)
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from ..web import photo_response
 from . import staff_bp
-from .forms import (ActionForm, BatchPrintForm, NoteForm, PrintForm, ReprintForm, RevokeForm,
-                    SearchForm)
+from .forms import (ActionForm, BatchPrintForm, LiaisonHandOverForm, NoteForm, PrintForm,
+                    ReprintForm, RevokeForm, SearchForm)
 
 VETTING = (StaffRole.ACCREDITATION,)
 QUEUE_PAGE = 100
@@ -224,6 +225,45 @@ def print_batch():
                                             filename=f"badges-{event.slug}-{len(badges)}.pdf")
     return render_template("staff/print_batch.html", form=form, event=event, people=people,
                            blocked=blocked)
+
+
+@staff_bp.route("/hand-over-delegation", methods=["GET", "POST"])
+@role_required(*DESK)
+def hand_over_delegation():
+    """All printed badges of a delegation to its liaison officer, against a signed receipt."""
+    event = db.session.scalar(select(Event).order_by(Event.starts_on.desc())) or abort(404)
+    form = LiaisonHandOverForm() if request.method == "POST" else \
+        LiaisonHandOverForm(formdata=request.args or None)
+    form.delegation.choices = select_choices(
+        [("", "Choose the delegation")] + [(d.country, d.name) for d in event.delegations])
+    waiting = _waiting_badges(event, form.delegation.data) if form.delegation.data else []
+    if form.validate_on_submit():
+        actor = Actor.current()
+        try:
+            issuance.hand_over_to_liaison(waiting, form.receiver.data, actor)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            delegation = next(d for d in event.delegations if d.country == form.delegation.data)
+            pdf = custody_receipt_pdf(event, waiting, form.receiver.data.strip(), actor.label,
+                                      delegation.name)
+            response = Response(pdf, mimetype="application/pdf")
+            response.headers["Content-Disposition"] = \
+                f'inline; filename="receipt-{event.slug}-{delegation.country.lower()}.pdf"'
+            return response
+    return render_template("staff/hand_over_delegation.html", form=form, event=event,
+                           waiting=waiting)
+
+
+def _waiting_badges(event: Event, country: str) -> list[Badge]:
+    """Printed, working badges of a delegation that nobody has taken yet."""
+    return list(db.session.scalars(
+        select(Badge).join(Badge.delegate)
+        .where(Delegate.event_id == event.id, Delegate.country == country,
+               Delegate.status == DelegateStatus.APPROVED, Badge.revoked_at.is_(None),
+               Badge.printed_at.is_not(None), Badge.handed_over_at.is_(None))
+        .order_by(Delegate.printed_name)))
 
 
 def _batch_people(event: Event, form: BatchPrintForm) -> tuple[list[Delegate], list[Delegate]]:

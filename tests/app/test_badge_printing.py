@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Badge, Category
+from app.models import AuditEvent, Badge, Category
 from app.services.audit import Actor
 from app.services.branding import event_logo
 from app.services.registration import Application, register_delegate
@@ -246,3 +246,30 @@ def test_the_desk_prints_a_badge_with_its_back_side(client, event, login, photo_
     text = pdf_text(response.data)
     assert "Plenary hall" in text  # the zones legend on the back
     assert len(qr_codes_in_pdf(response.data)) == 1
+
+
+def test_a_liaison_officer_takes_a_delegations_badges_against_a_signed_receipt(
+        client, event, login, photo_jpeg):
+    from app.services.issuance import issue_missing_badges, mark_printed
+    people = [approved(event, photo_jpeg, name=n, family="Nguyễn", country="VN",
+                       email=f"{n.lower()}@example.vn") for n in ("Hương", "Thành", "Lan")]
+    badges = issue_missing_badges(people, ACTOR)
+    mark_printed(badges[:2], ACTOR)  # the third is not printed yet: it stays at the desk
+    login("desk")
+    page = client.get("/staff/hand-over-delegation?delegation=VN").get_data(as_text=True)
+    assert badges[0].serial in page and badges[2].serial not in page
+    response = client.post("/staff/hand-over-delegation", data={
+        "csrf_token": csrf_token(client, "/staff/hand-over-delegation"), "delegation": "VN",
+        "receiver": "Lt Col Trần Thị <b>Hương</b>"})
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert badges[0].serial in text and badges[1].serial in text and badges[2].serial not in text
+    assert "Trần Thị <b>Hương</b>" in text  # names are data, printed as typed
+    assert "Hương Nguyễn" in text
+    assert [b.handed_over_at is not None for b in badges] == [True, True, False]
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "badge.handed_over")).all()
+    assert {a.after["to"] for a in audit} == {"Lt Col Trần Thị <b>Hương</b>"}
+    again = client.post("/staff/hand-over-delegation", data={
+        "csrf_token": csrf_token(client, "/staff/hand-over-delegation"), "delegation": "VN",
+        "receiver": "Someone"})
+    assert "no printed badges waiting" in again.get_data(as_text=True)

@@ -47,3 +47,28 @@ def sample_photo() -> bytes:
     """A generated passport-style portrait, normalised as uploads are."""
     from app.services.demo import portrait
     return portrait(random.Random(7))
+
+
+def make_person(event, *, photo: bytes | None = b"sample", stage: str = "submitted", **fields):
+    """An applicant made through the services, as far as `stage`: submitted, approved or badged.
+
+    `fields` are Application fields; the defaults make a valid delegate from Indonesia.
+    `photo=None` makes one without a photo.
+    """
+    from app.services.audit import Actor
+    from app.services.issuance import issue_badge
+    from app.services.registration import Application, register_delegate
+    from app.services.vetting import approve_delegate
+    values = dict(given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
+                  organisation="BAIS TNI", consent=True)
+    values.update(fields)
+    values.setdefault("email", f"{values['given_name']}.{values['family_name']}@example.org"
+                      .lower().replace(" ", ""))
+    actor = Actor.cli("test")
+    person = register_delegate(event, Application(**values),
+                               sample_photo() if photo == b"sample" else photo, actor)
+    if stage in ("approved", "badged"):
+        approve_delegate(person, actor)
+    if stage == "badged":
+        issue_badge(person, actor)
+    return person

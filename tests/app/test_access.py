@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app
 from app.models import StaffRole
-from support import PASSWORD, csrf_token
+from support import PASSWORD, csrf_token, make_person
 
 # The liaison pages need no login: a signed invitation link opens them (tests/liaison).
 PUBLIC_BLUEPRINTS = {"register", "liaison", "static"}
@@ -72,12 +72,8 @@ def test_staff_without_the_role_are_refused(client, login, endpoint, url, method
     assert response.status_code == 403
 
 
-def test_photos_are_never_served_without_a_login(client, event, photo_jpeg):
-    from app.services.audit import Actor
-    from app.services.registration import Application, register_delegate
-    person = register_delegate(event, Application(
-        given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
-        email="dewi@example.id", organisation="BAIS TNI"), photo_jpeg, Actor.cli("test"))
+def test_photos_are_never_served_without_a_login(client, event):
+    person = make_person(event)
     url = f"/staff/delegates/{person.id}/photo"
     assert client.get(url).status_code == 302
     # Stored outside every folder the app serves as static files.
@@ -86,13 +82,9 @@ def test_photos_are_never_served_without_a_login(client, event, photo_jpeg):
     assert (photos / person.photo_file).exists() and not photos.is_relative_to(static)
 
 
-def test_a_form_post_without_csrf_token_is_refused(client, event, login, photo_jpeg):
-    from app.services.audit import Actor
-    from app.services.registration import Application, register_delegate
+def test_a_form_post_without_csrf_token_is_refused(client, event, login):
     from app.models import DelegateStatus
-    person = register_delegate(event, Application(
-        given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
-        email="dewi@example.id", organisation="BAIS TNI"), photo_jpeg, Actor.cli("test"))
+    person = make_person(event)
     login("accreditation")
     response = client.post(f"/staff/delegates/{person.id}/approve", data={})
     assert response.status_code == 400

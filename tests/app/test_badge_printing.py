@@ -12,9 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Badge, Category
 from app.services.audit import Actor
 from app.services.branding import event_logo
-from app.services.registration import Application, register_delegate
-from app.services.vetting import approve_delegate
-from support import csrf_token, pdf_text, qr_codes_in_pdf
+from support import csrf_token, make_person, pdf_text, qr_codes_in_pdf
 
 ACTOR = Actor.cli("test")
 A6 = (105 / 25.4 * 72, 148 / 25.4 * 72)
@@ -23,12 +21,10 @@ A4 = (595.28, 841.89)
 
 def approved(event, photo_jpeg, *, name="Aung", family="Kyaw Min", country="MM", category="D",
              printed="", email=None):
-    person = register_delegate(event, Application(
-        given_name=name, family_name=family, printed_name=printed, country=country,
-        category_code=category, email=email or f"{name.lower()}.{family.lower().replace(' ', '')}@example.org",
-        organisation="Office of the Commander-in-Chief"), photo_jpeg, ACTOR)
-    approve_delegate(person, ACTOR)
-    return person
+    return make_person(event, photo=photo_jpeg, stage="approved", given_name=name,
+                       family_name=family, printed_name=printed, country=country,
+                       category_code=category, organisation="Office of the Commander-in-Chief",
+                       **({"email": email} if email else {}))
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:

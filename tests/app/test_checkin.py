@@ -12,26 +12,24 @@ from app.extensions import db
 from app.models import Checkpoint, Scan, ScanDirection, ScanVerdict
 from app.services.audit import Actor
 from app.services.checkin import record_scan
-from app.services.issuance import issue_badge, reprint_badge
-from app.services.registration import Application, register_delegate
-from app.services.vetting import approve_delegate, reject_delegate
-from support import csrf_token, sample_photo
+from app.services.issuance import reprint_badge
+from app.services.vetting import reject_delegate
+from support import csrf_token, make_person
 
 ACTOR = Actor.cli("test")
 
 
+VANNA = dict(given_name="Vanna", family_name="Keo", native_name="កែវ វណ្ណា", country="KH",
+             organisation="Royal Cambodian Armed Forces")
+
+
 def person(event, photo_jpeg=None, category="D", email="vanna@example.kh"):
-    photo_jpeg = photo_jpeg or sample_photo()
-    return register_delegate(event, Application(
-        given_name="Vanna", family_name="Keo", native_name="កែវ វណ្ណា", country="KH",
-        category_code=category, email=email, organisation="Royal Cambodian Armed Forces"),
-        photo_jpeg, ACTOR)
+    return make_person(event, category_code=category, email=email, **VANNA)
 
 
-def badged(event, photo_jpeg=None, **kwargs):
-    delegate = person(event, photo_jpeg, **kwargs)
-    approve_delegate(delegate, ACTOR)
-    return issue_badge(delegate, ACTOR)
+def badged(event, photo_jpeg=None, category="D", email="vanna@example.kh"):
+    return make_person(event, stage="badged", category_code=category, email=email,
+                       **VANNA).current_badge
 
 
 @pytest.fixture

@@ -4,24 +4,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app.models import Delegate
-from app.services.audit import Actor
-from app.services.issuance import issue_badge
-from app.services.registration import Application, register_delegate
-from app.services.vetting import approve_delegate
+from support import make_person
 
 pytestmark = pytest.mark.browser
 
 
 def approved_badge(event, photo_jpeg):
-    actor = Actor.cli("test")
-    person: Delegate = register_delegate(event, Application(
-        given_name="Somchai", family_name="Rattanakul", native_name="สมชาย รัตนกุล",
-        honorific="Lieutenant General", organisation="Armed Forces Security Center",
-        country="TH", category_code="E", email="somchai@example.th", consent=True),
-        photo_jpeg, actor)
-    approve_delegate(person, actor)
-    return issue_badge(person, actor)
+    return make_person(event, photo=photo_jpeg, stage="badged", given_name="Somchai",
+                       family_name="Rattanakul", native_name="สมชาย รัตนกุล",
+                       honorific="Lieutenant General", organisation="Armed Forces Security Center",
+                       country="TH", category_code="E").current_badge
 
 
 def test_scanner_typing_a_code_shows_accepted_with_photo_then_refused_on_second_entry(

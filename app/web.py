@@ -1,11 +1,12 @@
 """What every page shares: security headers, the login hook, error pages, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, Response, abort, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db, login_manager
 from .models import StaffUser
+from .services.errors import ServiceError
 from .services.photos import read_photo
 
 
@@ -29,6 +30,18 @@ def download_response(data: bytes, fmt: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def attempt(action, *args, done: str) -> bool:
+    """Run a service call for a button; flash its refusal (nothing changed) or `done`."""
+    try:
+        action(*args)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    flash(done, "success")
+    return True
 
 
 def install_web_defaults(app: Flask) -> None:

@@ -21,7 +21,7 @@ from ..services.exports import export_delegates
 from ..services.imports import import_delegates, open_upload
 from ..services.links import external_url, invitation_token
 from ..services.notifications import notify_invitation
-from ..web import download_response
+from ..web import attempt, download_response
 from . import admin_bp
 
 
@@ -135,11 +135,6 @@ def invitations(slug: str):
 def revoke_invitation(invitation_id: int):
     invitation = db.session.get(DelegationInvitation, invitation_id) or abort(404)
     if RevokeForm().validate_on_submit():
-        try:
-            liaison.revoke_invitation(invitation, Actor.current())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            flash(f"The link of {invitation.liaison_email} no longer works.", "success")
+        attempt(liaison.revoke_invitation, invitation, Actor.current(),
+                done=f"The link of {invitation.liaison_email} no longer works.")
     return redirect(url_for("admin.invitations", slug=invitation.delegation.event.slug))

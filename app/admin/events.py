@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.access import role_required
 from ..extensions import db
+from ..web import attempt
 from ..formkit import select_choices
 from ..models import Category, Checkpoint, Delegate, Delegation, Event, StaffRole, Zone
 from ..services import events
@@ -261,14 +262,8 @@ def _part_routes(part: Part) -> None:
         event = _event_or_404(event_id)
         item = item_or_404(event, item_id)
         if RemoveForm().validate_on_submit():
-            name = item.name
-            try:
-                part.remove(item, Actor.current())
-            except ServiceError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-            else:
-                flash(f"{part.noun.capitalize()} {name} removed.", "success")
+            attempt(part.remove, item, Actor.current(),
+                    done=f"{part.noun.capitalize()} {item.name} removed.")
         return redirect(url_for(f"admin.event_{part.name}", event_id=event.id))
 
     admin_only = role_required(StaffRole.ADMIN)

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth.access import role_required
 from ..extensions import db
+from ..web import attempt
 from ..formkit import select_choices
 from ..models import AuditEvent, Category, Delegate, Event, Scan, StaffRole, StaffUser
 from ..services.audit import Actor
@@ -70,12 +71,8 @@ def set_user_active(user_id: int):
     user = _staff_or_404(user_id)
     if FlaskForm().validate_on_submit():
         active = request.form.get("active") == "1"
-        try:
-            set_staff_active(user, active, Actor.current())
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(f"{user.email} is {'active' if active else 'switched off'}.", "success")
+        attempt(set_staff_active, user, active, Actor.current(),
+                done=f"{user.email} is {'active' if active else 'switched off'}.")
     return redirect(url_for("admin.users"))
 
 

@@ -15,7 +15,7 @@ from ..formkit import select_choices
 from ..services.printing import (custody_receipt_pdf, draft_badge_data, render_badge_pdf,
                                  render_badge_png)
 from ..services.registration import duplicates_by_delegate, find_duplicates
-from ..web import photo_response
+from ..web import attempt, photo_response
 from . import staff_bp
 from .forms import (ActionForm, BatchPrintForm, LiaisonHandOverForm, NoteForm, PrintForm,
                     ReprintForm, RevokeForm, SearchForm)
@@ -106,7 +106,7 @@ def photo(delegate_id: int):
 def approve(delegate_id: int):
     person = _delegate_or_404(delegate_id)
     if ActionForm().validate_on_submit():
-        _attempt(vetting.approve_delegate, person, Actor.current(),
+        attempt(vetting.approve_delegate, person, Actor.current(),
                  done=f"{person.printed_name} is approved.")
     if request.form.get("back") == "queue":
         return redirect(url_for("staff.queue"))
@@ -116,22 +116,23 @@ def approve(delegate_id: int):
 @staff_bp.route("/delegates/<int:delegate_id>/request-info", methods=["POST"])
 @role_required(*VETTING)
 def request_info(delegate_id: int):
-    person = _delegate_or_404(delegate_id)
-    form = NoteForm()
-    if form.validate_on_submit():
-        _attempt(vetting.request_information, person, form.note.data or "", Actor.current(),
-                 done=f"{person.printed_name} is asked for more information.")
-    return redirect(url_for("staff.delegate", delegate_id=person.id))
+    return _decide_with_note(delegate_id, vetting.request_information,
+                             "{} is asked for more information.")
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/reject", methods=["POST"])
 @role_required(*VETTING)
 def reject(delegate_id: int):
+    return _decide_with_note(delegate_id, vetting.reject_delegate, "{} is rejected.")
+
+
+def _decide_with_note(delegate_id: int, decision, done: str):
+    """A vetting decision that carries a message to the applicant."""
     person = _delegate_or_404(delegate_id)
     form = NoteForm()
     if form.validate_on_submit():
-        _attempt(vetting.reject_delegate, person, form.note.data or "", Actor.current(),
-                 done=f"{person.printed_name} is rejected.")
+        attempt(decision, person, form.note.data or "", Actor.current(),
+                done=done.format(person.printed_name))
     return redirect(url_for("staff.delegate", delegate_id=person.id))
 
 
@@ -175,7 +176,7 @@ def reprint(delegate_id: int):
 def hand_over(badge_id: int):
     badge = db.session.get(Badge, badge_id) or abort(404)
     if ActionForm().validate_on_submit():
-        _attempt(issuance.hand_over_badge, badge, Actor.current(),
+        attempt(issuance.hand_over_badge, badge, Actor.current(),
                  done=f"Badge {badge.serial} handed over to {badge.delegate.printed_name}.")
     return redirect(url_for("staff.delegate", delegate_id=badge.delegate_id))
 
@@ -291,7 +292,7 @@ def revoke(badge_id: int):
     badge = db.session.get(Badge, badge_id) or abort(404)
     form = RevokeForm()
     if form.validate_on_submit():
-        _attempt(issuance.revoke_badge, badge, form.reason.data, Actor.current(),
+        attempt(issuance.revoke_badge, badge, form.reason.data, Actor.current(),
                  done=f"Badge {badge.serial} no longer opens any door.")
     else:
         flash("Choose why the badge is stopped.", "error")
@@ -315,12 +316,3 @@ def _badges_pdf_response(event: Event, badges: list[Badge], actor: Actor, *, fil
     return response
 
 
-def _attempt(action, *args, done: str) -> bool:
-    try:
-        action(*args)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
-    flash(done, "success")
-    return True

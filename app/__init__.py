@@ -8,6 +8,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import instance_path_from_env, load_config
+from .database import configure_engine
+from .services.revisions import install_revision_guard
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    install_revision_guard()
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     # Before CSRFProtect's hook, which is the first to read the request body.
     app.before_request(allow_large_imports)

@@ -63,9 +63,14 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():  # not inside a redirect followed by the client itself
-            db.session.expire_all()  # the test's objects see what the request wrote
+            # The test's own transaction ends before the request, as another client's
+            # would: it must not hold SQLite's write lock, nor a snapshot older than
+            # what the request writes.
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.commit()  # the test's objects reload what the request wrote
         return response
 
 

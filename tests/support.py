@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+from html.parser import HTMLParser
 
 PASSWORD = "correct horse battery staple"
 
@@ -15,6 +16,30 @@ def csrf_token(client, url: str) -> str:
         re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, f"no CSRF token on {url}"
     return match.group(1)
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str], str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append((attrs.get("action") or "", {}, (attrs.get("method") or "get").lower()))
+        elif tag == "input" and self.forms and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.forms[-1][1][attrs["name"]] = attrs.get("value") or ""
+
+
+def hidden_fields(client, url: str, action: str) -> dict[str, str]:
+    """The hidden fields (CSRF token, revision...) of the form posting to `action` on page `url`,
+    as a browser would send them."""
+    parser = _Forms()
+    parser.feed(client.get(url, follow_redirects=True).get_data(as_text=True))
+    for form_action, fields, method in parser.forms:
+        if form_action == action and method == "post":
+            return fields
+    raise AssertionError(f"no form posting to {action} on {url}")
 
 
 def qr_codes_in_pdf(pdf: bytes, dpi: int = 150) -> list[str]:
@@ -68,7 +93,7 @@ def make_person(event, *, photo: bytes | None = b"sample", stage: str = "submitt
     person = register_delegate(event, Application(**values),
                                sample_photo() if photo == b"sample" else photo, actor)
     if stage in ("approved", "badged"):
-        approve_delegate(person, actor)
+        approve_delegate(person, actor, seen_revision=person.revision)
     if stage == "badged":
         issue_badge(person, actor)
     return person

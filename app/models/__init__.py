@@ -2,7 +2,8 @@
 from .audit import AuditEvent
 from .badge import Badge
 from .delegate import Delegate, delegate_zones
-from .enums import OPEN_STATES, DelegateStatus, ScanDirection, ScanVerdict, StaffRole
+from .enums import (OPEN_STATES, DelegateStatus, ScanDirection, ScanVerdict, StaffRole,
+                    SubmittedBy)
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
 from .scan import Scan
@@ -11,6 +12,6 @@ from .staff import StaffUser
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
     "DelegationInvitation",
-    "Event", "OPEN_STATES", "Scan", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "Zone",
+    "Event", "OPEN_STATES", "Scan", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

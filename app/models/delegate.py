@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import UTCDateTime, coded_enum, utcnow
-from .enums import DelegateStatus
+from .enums import DelegateStatus, SubmittedBy
 from .event import Category, Delegation, Event, Zone
 
 delegate_zones = Table(
@@ -31,6 +31,11 @@ class Delegate(db.Model):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     status: Mapped[DelegateStatus] = mapped_column(
         coded_enum(DelegateStatus), default=DelegateStatus.SUBMITTED, index=True)
+    #: One more with every audited change to the application; decisions name the one they saw.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Who filed the application: the person, their liaison officer, or staff (imports).
+    submitted_by: Mapped[SubmittedBy] = mapped_column(
+        coded_enum(SubmittedBy), default=SubmittedBy.APPLICANT, server_default="applicant")
     #: Rank or honorific, e.g. "Brigadier General", "Dato'".
     honorific: Mapped[str] = mapped_column(String(80), default="")
     given_name: Mapped[str] = mapped_column(String(120))

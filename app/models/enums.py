@@ -29,6 +29,14 @@ class DelegateStatus(_Coded):
         return self in OPEN_STATES
 
 
+class SubmittedBy(_Coded):
+    """Who filed an application: what a liaison officer may see of it depends on this."""
+
+    APPLICANT = "applicant"
+    LIAISON = "liaison"
+    STAFF = "staff"
+
+
 class StaffRole(_Coded):
     ADMIN = "admin"
     ACCREDITATION = "accreditation"
@@ -60,6 +68,9 @@ _TITLES = {
     DelegateStatus.NEEDS_INFO: "More information needed",
     DelegateStatus.APPROVED: "Approved",
     DelegateStatus.REJECTED: "Rejected",
+    SubmittedBy.APPLICANT: "The applicant",
+    SubmittedBy.LIAISON: "The liaison officer",
+    SubmittedBy.STAFF: "Staff (import)",
     StaffRole.ADMIN: "Administrator",
     StaffRole.ACCREDITATION: "Accreditation officer",
     StaffRole.DESK: "Front desk",

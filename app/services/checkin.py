@@ -14,6 +14,7 @@ from ..models._types import utcnow
 from .audit import Actor
 from .codes import clean_scanned_code, looks_like_badge_code
 from .errors import ServiceError
+from .locking import lock_delegate_scans
 
 # A door's clock may be a little ahead of the server's; more than this is a wrong clock.
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -67,8 +68,7 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
     if badge is not None and direction is ScanDirection.IN and checkpoint.single_entry:
         # Two lanes scanning copies of one badge at once: the second waits for
         # the first to be recorded, then sees the person inside.
-        db.session.execute(select(Delegate.id).where(Delegate.id == badge.delegate_id)
-                           .with_for_update())
+        lock_delegate_scans(badge.delegate_id)
     verdict = _decide(checkpoint, badge, direction, scanned_at or now)
     scan = Scan(checkpoint=checkpoint, badge=badge, raw_code=raw_code, direction=direction,
                 verdict=verdict, scanned_at=scanned_at or now, recorded_at=now,

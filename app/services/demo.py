@@ -124,13 +124,15 @@ def _give_state(delegate: Delegate, i: int, actor: Actor) -> None:
     # Most approved with a badge, some waiting, a few needing information or rejected.
     slot = i % 10
     if slot < 6:
-        approve_delegate(delegate, actor)
+        approve_delegate(delegate, actor, seen_revision=delegate.revision)
         if slot < 4:
             issue_badge(delegate, actor)
     elif slot == 7:
-        request_information(delegate, "Please upload a photo without sunglasses.", actor)
+        request_information(delegate, "Please upload a photo without sunglasses.", actor,
+                            seen_revision=delegate.revision)
     elif slot == 9:
-        reject_delegate(delegate, "Not part of the accredited delegation list.", actor)
+        reject_delegate(delegate, "Not part of the accredited delegation list.", actor,
+                        seen_revision=delegate.revision)
 
 
 def portrait(rng: random.Random, size: tuple[int, int] = (700, 900)) -> bytes:

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Delegate, DelegateStatus, Event
+from ..models import Delegate, DelegateStatus, Event, SubmittedBy
 from .audit import Actor, record
 from .countries import is_country_code
 from .errors import ServiceError
@@ -386,11 +386,12 @@ def import_delegates(event: Event, filename: str, data: bytes, photos: PhotoSour
     try:
         for item in report.rows:
             delegate = register_delegate(event, item.application, item.photo_jpeg, actor,
-                                         commit=False)
+                                         commit=False, submitted_by=SubmittedBy.STAFF)
             if delegate.photo_file:
                 stored.append(delegate.photo_file)
             if approve:
-                approve_delegate(delegate, actor, commit=False, notify=False)
+                approve_delegate(delegate, actor, seen_revision=delegate.revision, commit=False,
+                                 notify=False)
             report.created.append(delegate)
         record(actor, "delegates.imported", event, after={
             "file": Path(filename).name, "count": len(report.created), "approved": approve})

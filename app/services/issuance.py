@@ -1,14 +1,24 @@
-"""Badges: issuing, reprinting (the old one dies), printing and handing over."""
+"""Badges: issuing, reprinting (the old one dies), printing and handing over.
+
+Every change here holds the person and their badge rows (locking.py), so two
+desks acting on one badge act one after the other, and each re-checks what the
+other did before it goes on.
+"""
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from dataclasses import dataclass
+
+from badges import RenderReport
 
 from ..extensions import db
-from ..models import Badge, Delegate, DelegateStatus
+from ..models import Badge, Delegate, DelegateStatus, Event
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import new_badge_code
 from .errors import InvalidState
+from .locking import lock_badge, lock_badges, lock_delegate, lock_delegates
+from .printing import render_badge_pdf
+from .revisions import check_seen
 
 REPRINT_REASONS = {
     "lost": "Lost",
@@ -21,14 +31,18 @@ REPRINT_REASONS = {
 REVOKE_REASONS = {**REPRINT_REASONS, "withdrawn": "Access withdrawn"}
 
 
-class BadgeClash(InvalidState):
-    """Another desk issued or replaced this person's badge at the same moment."""
+@dataclass(frozen=True)
+class PrintedBadges:
+    """Badges just printed: their PDF, and what the renderer noticed (missing glyphs...)."""
 
-    code = "badge_clash"
+    badges: list[Badge]
+    pdf: bytes
+    report: RenderReport
 
 
 def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
-    """The first badge for an approved person."""
+    """The first badge for an approved person, not printed yet."""
+    delegate = lock_delegate(delegate)
     _require_printable(delegate)
     if delegate.current_badge is not None:
         raise InvalidState(
@@ -39,70 +53,67 @@ def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
     return badge
 
 
-def badge_for_printing(delegate: Delegate, actor: Actor) -> Badge:
-    """The badge to print now: the current one if it is still at the desk, else a first one.
+def print_badge(delegate: Delegate, actor: Actor, *, seen_revision: int,
+                back: bool = False) -> PrintedBadges:
+    """Print this person's badge as the desk saw it: the current one if it is still at the
+    desk, else a first one.
 
     A badge already handed over is never printed again with the same code: two
     live copies would exist. Replace it instead (the old one then stops working).
     """
+    delegate = lock_delegate(delegate)
+    check_seen(delegate, seen_revision)
     _require_printable(delegate)
-    badge = delegate.current_badge
-    if badge is None:
-        try:
-            return issue_badge(delegate, actor)
-        except BadgeClash:
-            badge = delegate.current_badge  # the other desk's badge is the one to print
-            if badge is None:
-                raise
-    if is_out(badge):
-        raise InvalidState(
-            f"Badge {badge.serial} was handed over to {delegate.printed_name}; printing it again "
-            "would make a second working copy. Replace the badge instead.")
-    return badge
+    badge = delegate.current_badge or _new_badge(delegate, actor)
+    return _print(delegate.event, [badge], actor, back=back)
 
 
-def reprint_badge(delegate: Delegate, reason: str, actor: Actor) -> Badge:
-    """Replace the current badge: the old code stops working at every door now."""
-    _require_printable(delegate)
+def reprint_badge(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int,
+                  back: bool = False) -> PrintedBadges:
+    """Replace the current badge and print the new one: the old code stops working at every door now."""
     if reason not in REPRINT_REASONS:
         raise InvalidState("Choose why the badge is being replaced.", field="reason")
+    delegate = lock_delegate(delegate)
+    check_seen(delegate, seen_revision)
+    _require_printable(delegate)
     old = delegate.current_badge
     if old is None:
         raise InvalidState(f"{delegate.printed_name} has no badge to replace.")
-    _revoke(old, reason, actor)
-    badge = _new_badge(delegate, actor)
-    db.session.commit()
-    return badge
+    _revoke(lock_badge(old), reason, actor)
+    return _print(delegate.event, [_new_badge(delegate, actor)], actor, back=back)
 
 
-def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
-    """Stop a badge at every door now, e.g. reported stolen while its holder is away."""
-    if reason not in REVOKE_REASONS:
-        raise InvalidState("Choose why the badge is stopped.", field="reason")
-    if badge.revoked_at is not None:
-        raise InvalidState(f"Badge {badge.serial} is already revoked.")
-    _revoke(badge, reason, actor)
-    db.session.commit()
+def print_run(event: Event, delegates: list[Delegate], actor: Actor, *, sheet: str | None = None,
+              back: bool = False) -> PrintedBadges:
+    """Badges for many people in one PDF, issuing first badges; all of them, or none.
 
-
-def issue_missing_badges(delegates: list[Delegate], actor: Actor) -> list[Badge]:
-    """The badge to print for each person, issuing first badges in one transaction.
-
-    Nothing is issued unless every person can print: one refusal refuses the run.
+    One person who cannot print (no photo, badge handed over meanwhile) refuses the run.
     """
     badges = []
-    for delegate in delegates:
+    for delegate in lock_delegates(delegates):
         _require_printable(delegate)
         badge = delegate.current_badge
         if is_out(badge):
             raise InvalidState(f"Badge {badge.serial} of {delegate.printed_name} was handed over; "
                                "replace it at the delegate's page instead.")
         badges.append(badge or _new_badge(delegate, actor))
-    db.session.commit()
-    return badges
+    return _print(event, badges, actor, sheet=sheet, back=back)
 
 
-def mark_printed(badges: list[Badge], actor: Actor) -> None:
+def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None = None,
+           back: bool = False) -> PrintedBadges:
+    """Render and mark printed in one transaction, holding the badges: a hand-over at another
+    desk waits until this print is recorded, and a print never follows a hand-over."""
+    db.session.flush()
+    badges = lock_badges(badges)
+    for badge in badges:
+        if badge.revoked_at is not None:
+            raise InvalidState(f"Badge {badge.serial} has just been stopped; reload the page.")
+        if is_out(badge):
+            raise InvalidState(
+                f"Badge {badge.serial} was handed over to {badge.delegate.printed_name}; printing "
+                "it again would make a second working copy. Replace the badge instead.")
+    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back)
     now = utcnow()
     for badge in badges:
         first = badge.printed_at is None
@@ -110,23 +121,39 @@ def mark_printed(badges: list[Badge], actor: Actor) -> None:
         record(actor, "badge.printed" if first else "badge.printed_again", badge,
                after={"serial": badge.serial})
     db.session.commit()
+    return PrintedBadges(badges, pdf, report)
 
 
-def hand_over_badge(badge: Badge, actor: Actor) -> None:
-    """The holder has shown ID and takes the badge."""
-    _hand_over(badge, "holder", actor)
+def hand_over_badge(badge: Badge, actor: Actor, *, seen_revision: int) -> None:
+    """The holder has shown ID, checked against the person the desk's page showed, and takes the badge."""
+    check_seen(lock_delegate(badge.delegate), seen_revision)
+    _hand_over(lock_badge(badge), "holder", actor)
     db.session.commit()
 
 
 def hand_over_to_liaison(badges: list[Badge], receiver: str, actor: Actor) -> None:
-    """A liaison officer takes a delegation's badges at once; all of them, or none."""
+    """A liaison officer takes the badges the desk listed, at once; all of them, or none."""
     receiver = receiver.strip()
     if not receiver:
         raise InvalidState("Enter the name of the person who takes the badges.", field="receiver")
     if not badges:
         raise InvalidState("There are no printed badges waiting to be handed over.")
-    for badge in badges:
+    for delegate in lock_delegates([b.delegate for b in badges]):
+        if delegate.status is not DelegateStatus.APPROVED:
+            raise InvalidState(f"{delegate.printed_name} is no longer approved; reload the page.")
+    for badge in lock_badges(badges):
         _hand_over(badge, receiver, actor)
+    db.session.commit()
+
+
+def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
+    """Stop a badge at every door now, e.g. reported stolen while its holder is away."""
+    if reason not in REVOKE_REASONS:
+        raise InvalidState("Choose why the badge is stopped.", field="reason")
+    badge = lock_badge(badge)
+    if badge.revoked_at is not None:
+        raise InvalidState(f"Badge {badge.serial} is already revoked.")
+    _revoke(badge, reason, actor)
     db.session.commit()
 
 
@@ -164,21 +191,12 @@ def _require_printable(delegate: Delegate) -> None:
 
 
 def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
+    """A new version of the person's badge; the caller holds the person's lock."""
     version = max((b.version for b in delegate.badges), default=0) + 1
     badge = Badge(version=version, code=new_badge_code(),
                   issued_by_id=actor.user.id if actor.user else None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(badge)
-            delegate.badges.append(badge)
-            db.session.flush()
-    except IntegrityError:
-        # (delegate, version) is unique: another desk issued this version first.
-        # (A clash of two random 160-bit codes would land here too, at odds of 2^-80.)
-        db.session.rollback()
-        db.session.refresh(delegate)
-        raise BadgeClash(f"Another desk has just printed a badge for {delegate.printed_name}; "
-                         "reload the page.") from None
+    delegate.badges.append(badge)
+    db.session.flush()
     record(actor, "badge.issued", badge, after={"serial": badge.serial, "version": version})
     return badge
 

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Delegate, DelegateStatus, Delegation, DelegationInvitation
+from ..models import Delegate, DelegateStatus, Delegation, DelegationInvitation, SubmittedBy
 from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import InvalidState, NotAllowed, ServiceError
@@ -16,6 +16,7 @@ from .people import check_name, normalise_email
 from .photos import delete_photo, store_photo
 from .locking import lock_delegate
 from .registration import Application, register_delegate, registration_open
+from .revisions import record_change
 
 
 def default_expiry(delegation: Delegation) -> datetime:
@@ -86,7 +87,7 @@ def add_member(invitation: DelegationInvitation, application: Application, photo
     application.country = invitation.delegation.country
     actor = liaison_actor(invitation)
     delegate = register_delegate(invitation.delegation.event, application, photo_jpeg, actor,
-                                 commit=False)
+                                 commit=False, submitted_by=SubmittedBy.LIAISON)
     invitation.last_used_at = utcnow()
     db.session.commit()
     return delegate
@@ -107,7 +108,7 @@ def replace_member_photo(invitation: DelegationInvitation, delegate: Delegate, p
     if delegate.status is DelegateStatus.NEEDS_INFO:
         delegate.status = DelegateStatus.SUBMITTED
         after["status"] = DelegateStatus.SUBMITTED
-    record(liaison_actor(invitation), "delegate.photo_replaced", delegate,
+    record_change(liaison_actor(invitation), "delegate.photo_replaced", delegate,
            before={"photo": bool(old)}, after=after)
     invitation.last_used_at = utcnow()
     db.session.commit()

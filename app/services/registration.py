@@ -9,15 +9,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Category, Delegate, DelegateStatus, Delegation, Event
+from ..models import Category, Delegate, DelegateStatus, Delegation, Event, SubmittedBy
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import new_reference
-from .locking import lock_delegate
+from .locking import lock_delegate, lock_delegation
 from .errors import InvalidState, ServiceError
 from .events import zones_by_code
 from .people import normalise_document_number
 from .photos import delete_photo, store_photo
+from .revisions import record_change
 
 
 @dataclass
@@ -106,7 +107,8 @@ def registration_open(event: Event, now=None) -> bool:
 
 
 def register_delegate(event: Event, application: Application, photo_jpeg: bytes | None,
-                      actor: Actor, *, commit: bool = True) -> Delegate:
+                      actor: Actor, *, commit: bool = True,
+                      submitted_by: SubmittedBy = SubmittedBy.APPLICANT) -> Delegate:
     """Store a new application; the reference code in the result is what the applicant keeps.
 
     Refused (ServiceError, nothing written) when the category is unknown or the
@@ -118,9 +120,8 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
         field_name, message = problems[0]
         raise ServiceError(message, field=field_name)
     category = _category(event, application.category_code)
-    delegation = db.session.scalar(select(Delegation).where(
-        Delegation.event_id == event.id, Delegation.country == application.country)
-        .with_for_update())
+    # Two applicants taking the last place of a capped delegation: the second waits, then counts.
+    delegation = lock_delegation(event.id, application.country)
     if delegation is not None:
         _check_room_in(delegation)
     passport_number = _document_number(application.passport_number)
@@ -129,6 +130,7 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
         delegation=delegation,
         category=category,
         status=DelegateStatus.SUBMITTED,
+        submitted_by=submitted_by,
         honorific=application.honorific,
         given_name=application.given_name,
         family_name=application.family_name,
@@ -154,7 +156,7 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
     if photo_jpeg:
         delegate.photo_file = store_photo(photo_jpeg)
     _insert_with_unique_reference(delegate)
-    record(actor, "delegate.registered", delegate, after={
+    record_change(actor, "delegate.registered", delegate, after={
         "reference": delegate.reference, "name": delegate.printed_name,
         "country": delegate.country, "category": category.code})
     _flag_duplicates(delegate, actor)
@@ -215,7 +217,7 @@ def update_application(delegate: Delegate, application: Application, photo_jpeg:
     if delegate.status is DelegateStatus.NEEDS_INFO:
         before["status"], after["status"] = delegate.status, DelegateStatus.SUBMITTED
         delegate.status = DelegateStatus.SUBMITTED
-    record(actor, "delegate.corrected", delegate, before=before, after=after)
+    record_change(actor, "delegate.corrected", delegate, before=before, after=after)
     db.session.flush()
     _flag_duplicates(delegate, actor)
     db.session.commit()

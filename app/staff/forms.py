@@ -1,7 +1,8 @@
 """Forms of the accreditation queue and the front desk; buttons that change state carry CSRF."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from ..formkit import select_choices
 from ..services.issuance import REPRINT_REASONS, REVOKE_REASONS
@@ -11,11 +12,18 @@ class ActionForm(FlaskForm):
     """A button that changes state: carries only the CSRF token."""
 
 
-class PrintForm(FlaskForm):
+class SeenForm(FlaskForm):
+    """A decision or desk action about what the page showed: it names the application's revision."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired("This page is out of date; reload it and try again."), NumberRange(min=0)])
+
+
+class PrintForm(SeenForm):
     back = BooleanField("With the back side (zones, return notice, emergency contact)")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(SeenForm):
     note = TextAreaField("Message to the applicant", validators=[Optional(), Length(max=2000)])
 
 
@@ -47,8 +55,10 @@ class BatchPrintForm(FlaskForm):
 
 
 class LiaisonHandOverForm(FlaskForm):
-    """A liaison officer collects the printed badges of their whole delegation."""
+    """A liaison officer collects the printed badges of their whole delegation: those listed."""
 
     delegation = SelectField("Delegation", validators=[DataRequired("Choose the delegation.")])
     receiver = StringField("Received by (liaison officer, as on their ID)",
                            validators=[DataRequired("Enter who takes the badges."), Length(max=120)])
+    #: The badges the page listed, as "id id id": exactly these change hands.
+    shown = HiddenField(validators=[Optional(), Regexp(r"^[0-9 ]{0,20000}$")])

@@ -1,7 +1,8 @@
 """Accreditation (queue, decisions) and front desk (search, print, replace, stop, hand over)."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Response, abort, current_app, flash, g, redirect, render_template, request,
+                   url_for)
 from sqlalchemy import func, or_, select
 
 from ..auth.access import role_required
@@ -10,15 +11,15 @@ from ..models import OPEN_STATES, Badge, Category, Delegate, DelegateStatus, Eve
 from ..services import issuance, vetting
 from ..services.audit import Actor
 from ..services.codes import clean_reference
-from ..services.errors import ServiceError
+from ..services.errors import InvalidState, ServiceError
 from ..formkit import select_choices
-from ..services.printing import (custody_receipt_pdf, draft_badge_data, render_badge_pdf,
-                                 render_badge_png)
+from ..services.printing import custody_receipt_pdf, draft_badge_data, render_badge_png
 from ..services.registration import duplicates_by_delegate, find_duplicates
+from ..services.revisions import ChangedSinceOpened, changes_since
 from ..web import attempt, photo_response
 from . import staff_bp
 from .forms import (ActionForm, BatchPrintForm, LiaisonHandOverForm, NoteForm, PrintForm,
-                    ReprintForm, RevokeForm, SearchForm)
+                    ReprintForm, RevokeForm, SearchForm, SeenForm)
 
 VETTING = (StaffRole.ACCREDITATION,)
 QUEUE_PAGE = 100
@@ -88,10 +89,13 @@ def delegate(delegate_id: int):
         _, report = render_badge_png(person.event, draft_badge_data(person),
                                      layout=person.category.layout, dpi=10)
         missing = report.missing_glyphs
+    # After a refused decision: what changed since the page the officer decided on.
+    since = request.args.get("since", type=int)
+    changes = changes_since(person, since) if since is not None and since < person.revision else []
     return render_template("staff/delegate.html", person=person, form=ActionForm(),
-                           note_form=NoteForm(), print_form=PrintForm(), reprint_form=ReprintForm(),
-                           revoke_form=RevokeForm(),
-                           missing_glyphs=missing,
+                           seen_form=SeenForm(), note_form=NoteForm(), print_form=PrintForm(),
+                           reprint_form=ReprintForm(), revoke_form=RevokeForm(),
+                           missing_glyphs=missing, changes=changes,
                            duplicates=find_duplicates(person))
 
 
@@ -101,16 +105,50 @@ def photo(delegate_id: int):
     return photo_response(_delegate_or_404(delegate_id))
 
 
+def _on_what_was_seen(person: Delegate, form: SeenForm, action, done: str | None = None):
+    """Run a decision or desk action made on the page's revision of `person`.
+
+    Returns the action's result, or None after flashing why nothing changed; an
+    application that changed since the page was loaded sends the officer back to
+    it, with what changed.
+    """
+    if not form.validate_on_submit():
+        problems = [message for errors in form.errors.values() for message in errors]
+        flash(problems[0] if problems else "The form was not complete.", "error")
+        return None
+    try:
+        result = action(form.revision.data)
+    except ChangedSinceOpened as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        g.changed_since = exc.seen
+        return None
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return None
+    if done:
+        flash(done, "success")
+    return result if result is not None else True
+
+
+def _person_page(person: Delegate):
+    """Back to the person's page; after a refusal for a change, showing what changed."""
+    return redirect(url_for("staff.delegate", delegate_id=person.id,
+                            since=g.get("changed_since")))
+
+
 @staff_bp.route("/delegates/<int:delegate_id>/approve", methods=["POST"])
 @role_required(*VETTING)
 def approve(delegate_id: int):
     person = _delegate_or_404(delegate_id)
-    if ActionForm().validate_on_submit():
-        attempt(vetting.approve_delegate, person, Actor.current(),
-                 done=f"{person.printed_name} is approved.")
-    if request.form.get("back") == "queue":
+    done = _on_what_was_seen(
+        person, SeenForm(), lambda seen: vetting.approve_delegate(person, Actor.current(),
+                                                                  seen_revision=seen),
+        done=f"{person.printed_name} is approved.")
+    if done and request.form.get("back") == "queue":
         return redirect(url_for("staff.queue"))
-    return redirect(url_for("staff.delegate", delegate_id=person.id))
+    return _person_page(person)
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/request-info", methods=["POST"])
@@ -130,10 +168,10 @@ def _decide_with_note(delegate_id: int, decision, done: str):
     """A vetting decision that carries a message to the applicant."""
     person = _delegate_or_404(delegate_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        attempt(decision, person, form.note.data or "", Actor.current(),
-                done=done.format(person.printed_name))
-    return redirect(url_for("staff.delegate", delegate_id=person.id))
+    _on_what_was_seen(person, form, lambda seen: decision(person, form.note.data or "",
+                                                          Actor.current(), seen_revision=seen),
+                      done=done.format(person.printed_name))
+    return _person_page(person)
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/print", methods=["POST"])
@@ -142,15 +180,9 @@ def print_badge(delegate_id: int):
     """Issue the badge if there is none yet, and send its PDF to print."""
     person = _delegate_or_404(delegate_id)
     form = PrintForm()
-    if not form.validate_on_submit():
-        abort(400)
-    actor = Actor.current()
-    try:
-        badge = issuance.badge_for_printing(person, actor)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("staff.delegate", delegate_id=person.id))
-    return _badge_pdf_response(badge, actor, back=form.back.data)
+    printed = _on_what_was_seen(person, form, lambda seen: issuance.print_badge(
+        person, Actor.current(), seen_revision=seen, back=form.back.data))
+    return _pdf_response(printed) if printed else _person_page(person)
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/reprint", methods=["POST"])
@@ -159,26 +191,20 @@ def reprint(delegate_id: int):
     """Replace a lost or damaged badge; the old code is refused everywhere from now on."""
     person = _delegate_or_404(delegate_id)
     form = ReprintForm()
-    if not form.validate_on_submit():
-        flash("Choose why the badge is being replaced.", "error")
-        return redirect(url_for("staff.delegate", delegate_id=person.id))
-    actor = Actor.current()
-    try:
-        badge = issuance.reprint_badge(person, form.reason.data, actor)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("staff.delegate", delegate_id=person.id))
-    return _badge_pdf_response(badge, actor, back=form.back.data)
+    printed = _on_what_was_seen(person, form, lambda seen: issuance.reprint_badge(
+        person, form.reason.data, Actor.current(), seen_revision=seen, back=form.back.data))
+    return _pdf_response(printed) if printed else _person_page(person)
 
 
 @staff_bp.route("/badges/<int:badge_id>/hand-over", methods=["POST"])
 @role_required(*DESK)
 def hand_over(badge_id: int):
     badge = db.session.get(Badge, badge_id) or abort(404)
-    if ActionForm().validate_on_submit():
-        attempt(issuance.hand_over_badge, badge, Actor.current(),
-                 done=f"Badge {badge.serial} handed over to {badge.delegate.printed_name}.")
-    return redirect(url_for("staff.delegate", delegate_id=badge.delegate_id))
+    person = badge.delegate
+    _on_what_was_seen(person, SeenForm(), lambda seen: issuance.hand_over_badge(
+        badge, Actor.current(), seen_revision=seen),
+        done=f"Badge {badge.serial} handed over to {person.printed_name}.")
+    return _person_page(person)
 
 
 @staff_bp.route("/delegates/<int:delegate_id>/badge-preview.png")
@@ -215,15 +241,14 @@ def print_batch():
         if not people:
             flash("Nobody to print: no approved person matches.", "error")
         else:
-            actor = Actor.current()
             try:
-                badges = issuance.issue_missing_badges(people, actor)
+                printed = issuance.print_run(event, people, Actor.current(),
+                                             sheet=form.sheet.data or None, back=form.back.data)
             except ServiceError as exc:
+                db.session.rollback()
                 flash(exc.message, "error")
             else:
-                return _badges_pdf_response(event, badges, actor, sheet=form.sheet.data or None,
-                                            back=form.back.data,
-                                            filename=f"badges-{event.slug}-{len(badges)}.pdf")
+                return _pdf_response(printed, f"badges-{event.slug}-{len(printed.badges)}.pdf")
     return render_template("staff/print_batch.html", form=form, event=event, people=people,
                            blocked=blocked)
 
@@ -240,12 +265,20 @@ def hand_over_delegation():
     waiting = _waiting_badges(event, form.delegation.data) if form.delegation.data else []
     if form.validate_on_submit():
         actor = Actor.current()
+        # Exactly the badges the clerk listed change hands; one printed since stays at the desk.
+        shown = {int(part) for part in (form.shown.data or "").split()}
+        taken = [badge for badge in waiting if badge.id in shown]
         try:
-            issuance.hand_over_to_liaison(waiting, form.receiver.data, actor)
+            if len(taken) < len(shown):
+                raise InvalidState("Some of the badges listed were handed over or stopped at "
+                                   "another desk meanwhile; check the list again.")
+            issuance.hand_over_to_liaison(taken, form.receiver.data, actor)
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "error")
+            waiting = _waiting_badges(event, form.delegation.data)
         else:
+            waiting = taken
             delegation = next(d for d in event.delegations if d.country == form.delegation.data)
             pdf = custody_receipt_pdf(event, waiting, form.receiver.data.strip(), actor.label,
                                       delegation.name)
@@ -253,6 +286,7 @@ def hand_over_delegation():
             response.headers["Content-Disposition"] = \
                 f'inline; filename="receipt-{event.slug}-{delegation.country.lower()}.pdf"'
             return response
+    form.shown.data = " ".join(str(badge.id) for badge in waiting)
     return render_template("staff/hand_over_delegation.html", form=form, event=event,
                            waiting=waiting)
 
@@ -299,20 +333,10 @@ def revoke(badge_id: int):
     return redirect(url_for("staff.delegate", delegate_id=badge.delegate_id))
 
 
-def _badge_pdf_response(badge: Badge, actor: Actor, *, back: bool = False) -> Response:
-    return _badges_pdf_response(badge.delegate.event, [badge], actor, back=back,
-                                filename=f"badge-{badge.serial}.pdf")
-
-
-def _badges_pdf_response(event: Event, badges: list[Badge], actor: Actor, *, filename: str,
-                         sheet: str | None = None, back: bool = False) -> Response:
-    """Render, then record the print: a badge counts as printed once its PDF exists."""
-    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back)
-    for warning in report.warnings:
+def _pdf_response(printed: issuance.PrintedBadges, filename: str | None = None) -> Response:
+    for warning in printed.report.warnings:
         current_app.logger.warning("printing %s: %s", filename, warning)
-    issuance.mark_printed(badges, actor)
-    response = Response(pdf, mimetype="application/pdf")
+    filename = filename or f"badge-{printed.badges[0].serial}.pdf"
+    response = Response(printed.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-

@@ -16,7 +16,7 @@ from app.models import (AuditEvent, Badge, Category, Checkpoint, Delegate, Deleg
 from app.services.audit import Actor
 from app.services.printing import render_badge_pdf
 from app.services.registration import Application, register_delegate
-from support import csrf_token, pdf_text
+from support import csrf_token, pdf_text, hidden_fields
 
 NEW_EVENT = {
     "slug": "adsom-2027", "name": "ADSOM Working Group on Maritime Security",
@@ -144,11 +144,12 @@ def test_an_event_set_up_in_the_admin_pages_takes_registrations_and_prints_badge
 
     login("accreditation")
     client.post(f"/staff/delegates/{person.id}/approve",
-                data={"csrf_token": csrf_token(client, "/staff/queue")})
+                data=hidden_fields(client, "/staff/queue", f"/staff/delegates/{person.id}/approve"))
     log_out(client)
     login("desk")
     response = client.post(f"/staff/delegates/{person.id}/print",
-                           data={"csrf_token": csrf_token(client, f"/staff/delegates/{person.id}")})
+                           data=hidden_fields(client, f"/staff/delegates/{person.id}",
+                                              f"/staff/delegates/{person.id}/print"))
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:300]
     assert "Siti Nurhaliza binti Omar" in pdf_text(response.data).replace("\n", " ")
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Badge, Category
 from app.services.audit import Actor
 from app.services.branding import event_logo
-from support import csrf_token, make_person, pdf_text, qr_codes_in_pdf
+from support import csrf_token, make_person, pdf_text, qr_codes_in_pdf, hidden_fields
 
 ACTOR = Actor.cli("test")
 A6 = (105 / 25.4 * 72, 148 / 25.4 * 72)
@@ -44,9 +44,11 @@ def image_count(pdf: bytes) -> int:
         document.close()
 
 
-def print_badge(client, person):
-    return client.post(f"/staff/delegates/{person.id}/print",
-                       data={"csrf_token": csrf_token(client, f"/staff/delegates/{person.id}")})
+def print_badge(client, person, **extra):
+    """Press a Print button on the person's page, as the desk does."""
+    action = f"/staff/delegates/{person.id}/print"
+    return client.post(action, data={**hidden_fields(client, f"/staff/delegates/{person.id}", action),
+                                     **extra})
 
 
 def logo_png() -> bytes:
@@ -189,15 +191,17 @@ def test_a_stolen_badge_is_stopped_now_and_its_replacement_is_a_new_version(clie
 
 def test_a_handed_over_badge_is_not_printed_again_with_the_same_code(client, event, login, photo_jpeg):
     from app.services.errors import InvalidState
-    from app.services.issuance import hand_over_badge, issue_badge, mark_printed
+    from app.services.issuance import hand_over_badge, issue_badge, print_badge as print_service
     person = approved(event, photo_jpeg)
     badge = issue_badge(person, ACTOR)
     with pytest.raises(InvalidState, match="not been printed"):
-        hand_over_badge(badge, ACTOR)
-    mark_printed([badge], ACTOR)
-    hand_over_badge(badge, ACTOR)
+        hand_over_badge(badge, ACTOR, seen_revision=person.revision)
+    print_service(person, ACTOR, seen_revision=person.revision)
+    hand_over_badge(badge, ACTOR, seen_revision=person.revision)
     login("desk")
-    response = print_badge(client, person)
+    # The page offers no print button any more: post the one a page loaded earlier had.
+    page = f"/staff/delegates/{person.id}"
+    response = client.post(f"{page}/print", data=hidden_fields(client, page, f"{page}/reprint"))
     assert response.status_code == 302
     assert "second working copy" in client.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -235,8 +239,7 @@ def test_the_badge_preview_never_shows_the_live_code(client, event, login, photo
 def test_the_desk_prints_a_badge_with_its_back_side(client, event, login, photo_jpeg):
     person = approved(event, photo_jpeg)
     login("desk")
-    response = client.post(f"/staff/delegates/{person.id}/print", data={
-        "csrf_token": csrf_token(client, f"/staff/delegates/{person.id}"), "back": "y"})
+    response = print_badge(client, person, back="y")
     pages = page_sizes(response.data)
     assert len(pages) == 2 and pages[0] == pages[1]
     text = pdf_text(response.data)
@@ -246,16 +249,16 @@ def test_the_desk_prints_a_badge_with_its_back_side(client, event, login, photo_
 
 def test_a_liaison_officer_takes_a_delegations_badges_against_a_signed_receipt(
         client, event, login, photo_jpeg):
-    from app.services.issuance import issue_missing_badges, mark_printed
+    from app.services.issuance import issue_badge, print_run
     people = [approved(event, photo_jpeg, name=n, family="Nguyễn", country="VN",
                        email=f"{n.lower()}@example.vn") for n in ("Hương", "Thành", "Lan")]
-    badges = issue_missing_badges(people, ACTOR)
-    mark_printed(badges[:2], ACTOR)  # the third is not printed yet: it stays at the desk
+    badges = print_run(event, people[:2], ACTOR).badges
+    badges.append(issue_badge(people[2], ACTOR))  # not printed yet: it stays at the desk
     login("desk")
     page = client.get("/staff/hand-over-delegation?delegation=VN").get_data(as_text=True)
     assert badges[0].serial in page and badges[2].serial not in page
     response = client.post("/staff/hand-over-delegation", data={
-        "csrf_token": csrf_token(client, "/staff/hand-over-delegation"), "delegation": "VN",
+        **hidden_fields(client, "/staff/hand-over-delegation?delegation=VN", ""), "delegation": "VN",
         "receiver": "Lt Col Trần Thị <b>Hương</b>"})
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
@@ -267,5 +270,5 @@ def test_a_liaison_officer_takes_a_delegations_badges_against_a_signed_receipt(
     assert {a.after["to"] for a in audit} == {"Lt Col Trần Thị <b>Hương</b>"}
     again = client.post("/staff/hand-over-delegation", data={
         "csrf_token": csrf_token(client, "/staff/hand-over-delegation"), "delegation": "VN",
-        "receiver": "Someone"})
+        "shown": "", "receiver": "Someone"})
     assert "no printed badges waiting" in again.get_data(as_text=True)

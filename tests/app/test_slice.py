@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Badge, Delegate, DelegateStatus, Scan, ScanVerdict
 from registration_support import register
-from support import csrf_token, pdf_text, qr_codes_in_pdf
+from support import csrf_token, pdf_text, qr_codes_in_pdf, hidden_fields
 
 
 def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
@@ -25,7 +25,8 @@ def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
     queue = client.get("/staff/queue").get_data(as_text=True)
     assert "Siti Nurhaliza binti Omar" in queue
     response = client.post(f"/staff/delegates/{person.id}/approve",
-                           data={"csrf_token": csrf_token(client, "/staff/queue")})
+                           data=hidden_fields(client, "/staff/queue",
+                                              f"/staff/delegates/{person.id}/approve"))
     assert response.status_code == 302
     db.session.expire_all()
     assert person.status is DelegateStatus.APPROVED
@@ -35,7 +36,8 @@ def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
     found = client.get("/staff/desk?q=siti").get_data(as_text=True)
     assert person.reference in found
     response = client.post(f"/staff/delegates/{person.id}/print",
-                           data={"csrf_token": csrf_token(client, f"/staff/delegates/{person.id}")})
+                           data=hidden_fields(client, f"/staff/delegates/{person.id}",
+                                              f"/staff/delegates/{person.id}/print"))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     pdf = response.data

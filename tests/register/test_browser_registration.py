@@ -79,7 +79,7 @@ def test_a_delegate_registers_with_a_cropped_photo(event, page, live_server, tmp
     assert "Application received" in page.text_content("h1")
     reference = page.text_content(".reference strong")
 
-    db.session.expire_all()
+    db.session.commit()  # end the test's transaction: read what the browser wrote
     person = db.session.scalar(select(Delegate))
     assert person.reference == reference
     stored = Image.open(io.BytesIO(read_photo(person.photo_file))).convert("RGB")

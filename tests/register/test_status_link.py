@@ -118,7 +118,7 @@ def test_answering_a_request_for_information_sends_the_application_back_for_revi
         client, event, staff, photo_jpeg):
     person = applicant(event, photo_jpeg)
     request_information(person, "Please upload a photo without sunglasses.",
-                        Actor.staff(staff("accreditation")))
+                        Actor.staff(staff("accreditation")), seen_revision=person.revision)
     mail = mails()[-1]
     assert "sunglasses" in text_part(mail)
     url = link_in(mail)
@@ -140,7 +140,7 @@ def test_once_approved_the_application_can_be_seen_but_not_changed(client, event
     person = applicant(event)
     url = status_url(person)
     token = csrf_token(client, url)
-    approve_delegate(person, Actor.staff(staff("accreditation")))
+    approve_delegate(person, Actor.staff(staff("accreditation")), seen_revision=person.revision)
     assert "approved" in mails()[-1]["Subject"]
     page = client.get(url).get_data(as_text=True)
     assert "You are accredited" in page and "Save changes" not in page

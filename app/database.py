@@ -1,0 +1,79 @@
+"""Transactions that serialise writers on SQLite as row locks do on PostgreSQL.
+
+PostgreSQL locks the rows a change depends on (SELECT ... FOR UPDATE). SQLite
+has no row locks: it has one write lock for the whole file, and a transaction
+that read first and writes later may find that another wrote in between. So
+on SQLite a transaction that will change something takes the write lock when
+it begins (BEGIN IMMEDIATE), and everything it reads afterwards is current
+until it commits: writers queue one behind the other, waiting up to
+BUSY_TIMEOUT for their turn. Pages that only read (GET) begin as readers and
+never wait: the file is in WAL mode, where readers and the writer do not
+block each other.
+"""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+# How long a writer waits for the one before it, in milliseconds.
+BUSY_TIMEOUT_MS = 30_000
+# Execution option naming how a SQLite transaction begins: True takes the write lock at once.
+_WRITER = "lanyard_sqlite_writer"
+_READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+_WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Install the SQLite transaction rules on `engine` (nothing to do on PostgreSQL)."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_lanyard_configured", False):
+        return
+    engine._lanyard_configured = True
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Lanyard says when transactions begin (below), not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        writer = connection.get_execution_options().get(_WRITER)
+        if writer is None:
+            writer = _request_may_write()
+        connection.info[_WRITER] = writer
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def on_execute(connection, _cursor, statement, _parameters, _context, _executemany):
+        # A reader that has written holds the write lock from then on, with current data.
+        if not connection.info.get(_WRITER) and statement.lstrip().upper().startswith(_WRITE_STATEMENTS):
+            connection.info[_WRITER] = True
+
+
+def _request_may_write() -> bool:
+    """Forms post; pages only read. Outside a request (commands, tests) begin as a reader."""
+    return has_request_context() and request.method not in _READ_ONLY_METHODS
+
+
+def hold_write_lock() -> None:
+    """Make the current transaction the database's only writer until it ends (SQLite only).
+
+    Called before reading what a change depends on. A transaction that has only
+    read so far starts again as a writer, so what it reads next is current; one
+    that holds pending changes must take the lock before making them.
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.connection().info.get(_WRITER):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("Take the write lock before changing anything in this transaction.")
+    session.rollback()  # it only read: nothing is lost, and every object reloads current data
+    session.connection(execution_options={_WRITER: True})

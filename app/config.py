@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -21,6 +23,7 @@ def load_config(instance_path: str) -> dict:
     """Settings for a new app; `instance_path` already exists."""
     instance = Path(instance_path)
     database_url = os.environ.get("LANYARD_DATABASE_URL") or f"sqlite:///{instance / 'lanyard.db'}"
+    base_url = os.environ.get("LANYARD_BASE_URL", "").rstrip("/")
     return {
         "SECRET_KEY": os.environ.get("LANYARD_SECRET_KEY") or _instance_secret(instance),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -46,7 +49,10 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Links in e-mails are built on this address (e.g. https://accreditation.example.org);
         # without it, on the address of the request that sends the mail.
-        "LANYARD_BASE_URL": os.environ.get("LANYARD_BASE_URL", "").rstrip("/"),
+        "LANYARD_BASE_URL": base_url,
+        # Requests naming any other host are refused: links in e-mails are built on the host
+        # a request names (when LANYARD_BASE_URL is unset), so it must be one of ours.
+        "TRUSTED_HOSTS": trusted_hosts(os.environ.get("LANYARD_TRUSTED_HOSTS", ""), base_url),
         "LANYARD_STATUS_LINK_DAYS": int(os.environ.get("LANYARD_STATUS_LINK_DAYS", "90")),
         # Mail goes out through SMTP when a host is set, otherwise into LANYARD_OUTBOX_DIR.
         "LANYARD_MAIL_FROM": os.environ.get("LANYARD_MAIL_FROM", "accreditation@localhost"),
@@ -57,6 +63,20 @@ def load_config(instance_path: str) -> dict:
         # "starttls" (port 587), "ssl" (port 465) or "none" (a relay on localhost).
         "LANYARD_SMTP_SECURITY": os.environ.get("LANYARD_SMTP_SECURITY", "starttls"),
     }
+
+
+# A laptop demo is served on these; a deployment names its own hosts.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trusted_hosts(setting: str, base_url: str) -> list[str]:
+    """Host names requests may name: LANYARD_TRUSTED_HOSTS (comma- or space-separated),
+    else the host of LANYARD_BASE_URL and the loopback names."""
+    hosts = [host for host in re.split(r"[\s,]+", setting) if host]
+    if hosts:
+        return hosts
+    base_host = urlsplit(base_url).hostname if base_url else None
+    return [*([base_host] if base_host else []), *LOOPBACK_HOSTS]
 
 
 def normalise_database_url(url: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from .extensions import db, login_manager
 from .models import StaffUser
@@ -77,6 +78,14 @@ def install_web_defaults(app: Flask) -> None:
         return render_template("error.html", title="Form expired",
                                message="The form was not accepted because its security token is "
                                        "missing or expired. Reload the page and try again."), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # Pages and e-mailed links are only ever built on the hosts this site is configured for.
+        # No links on this page: the app cannot build any for a host it does not serve.
+        return Response("<!doctype html><html lang=en><meta charset=utf-8><title>Unknown address"
+                        "</title><h1>Unknown address</h1><p>This server does not answer for that "
+                        "address.</p></html>", 400, mimetype="text/html")
 
     @app.errorhandler(403)
     def forbidden(error):

@@ -49,10 +49,14 @@ def index():
 @door_bp.route("/scans/<int:scan_id>/photo")
 @role_required(StaffRole.DOOR)
 def scan_photo(scan_id: int):
-    """The photo of the person whose badge this staff member just scanned, and no one else's."""
+    """The photo of the person whose badge this staff member just scanned, and no one else's.
+
+    Every refusal is the same 404: the answer never tells whether a scan id exists or
+    whose it is.
+    """
     scan = db.session.get(Scan, scan_id)
-    if scan is None or scan.badge is None:
+    mine = scan is not None and (scan.staff_id == current_user.id
+                                 or current_user.has_role(StaffRole.ADMIN))
+    if not mine or scan.badge is None:
         abort(404)
-    if scan.staff_id != current_user.id and not current_user.has_role(StaffRole.ADMIN):
-        abort(403)
     return photo_response(scan.badge.delegate)

@@ -93,6 +93,26 @@ def test_the_liaison_page_lists_only_its_own_delegation(client, event, login):
     assert response.status_code == 404 and "not a member of your delegation" in response.get_data(as_text=True)
 
 
+def test_the_liaison_officer_sees_notes_only_on_applications_they_filed(client, event, login):
+    from app.services.vetting import request_information
+    self_registered = register_delegate(event, Application(
+        given_name="Somsak", family_name="Dee", country="TH", category_code="D",
+        email="somsak@example.th", organisation="AFSC"), None, Actor.public("applicant"))
+    link = invite(client, login)
+    client.post(f"{link}/add", data=member_data(client, f"{link}/add"),
+                content_type="multipart/form-data")
+    filed = db.session.scalar(select(Delegate).where(Delegate.id != self_registered.id))
+    officer = Actor.cli("test")
+    request_information(self_registered, "Private: your clearance file mentions 2019.", officer,
+                        seen_revision=self_registered.revision)
+    request_information(filed, "Please send a photo without glasses.", officer,
+                        seen_revision=filed.revision)
+    page = client.get(link).get_data(as_text=True)
+    assert "More information needed" in page
+    assert "Please send a photo without glasses." in page
+    assert "clearance file" not in page
+
+
 def test_the_liaison_officer_uploads_a_photo_for_a_member_who_has_none(client, event, login):
     person = register_delegate(event, Application(
         given_name="Somsak", family_name="Dee", country="TH", category_code="D",

@@ -1,6 +1,7 @@
 """Every LANYARD_ setting in one place, read from the environment."""
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -25,7 +26,12 @@ def load_config(instance_path: str) -> dict:
     database_url = os.environ.get("LANYARD_DATABASE_URL") or f"sqlite:///{instance / 'lanyard.db'}"
     base_url = os.environ.get("LANYARD_BASE_URL", "").rstrip("/")
     return {
-        "SECRET_KEY": os.environ.get("LANYARD_SECRET_KEY") or _instance_secret(instance),
+        "SECRET_KEY": os.environ.get("LANYARD_SECRET_KEY") or _instance_secret(
+            instance / "secret_key", lambda: secrets.token_hex(32)),
+        # Encrypts the events' badge-signing keys in the database: kept apart from it.
+        "LANYARD_KEY_ENCRYPTION_KEY": os.environ.get("LANYARD_KEY_ENCRYPTION_KEY") or _instance_secret(
+            instance / "key_encryption_key",
+            lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Photos and generated files are personal data: they live beside the
@@ -87,12 +93,12 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance: Path) -> str:
-    """A secret key generated once per installation and kept in the instance folder."""
-    path = instance / "secret_key"
+def _instance_secret(path: Path, make) -> str:
+    """A secret generated once per installation and kept, readable by its owner only, in the
+    instance folder."""
     if path.exists():
         return path.read_text().strip()
-    key = secrets.token_hex(32)
+    key = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)

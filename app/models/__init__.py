@@ -7,11 +7,12 @@ from .enums import (OPEN_STATES, DelegateStatus, ScanDirection, ScanVerdict, Sta
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
 from .scan import Scan
+from .signing_key import SigningKey
 from .staff import StaffUser
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
     "DelegationInvitation",
-    "Event", "OPEN_STATES", "Scan", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
+    "Event", "OPEN_STATES", "Scan", "SigningKey", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

@@ -18,8 +18,10 @@ class Badge(db.Model):
     delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), index=True)
     #: 1 for the first badge; each reprint adds one and revokes the one before.
     version: Mapped[int]
-    #: The code in the QR: random, unguessable, carries no personal data.
+    #: The code in the QR: the badge's id and version signed with the event's key (codes.py).
     code: Mapped[str] = mapped_column(String(128), unique=True)
+    #: The key that signed the code; None for codes from before signed codes (all revoked).
+    signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_keys.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -29,6 +31,7 @@ class Badge(db.Model):
     revoked_reason: Mapped[str] = mapped_column(String(200), default="")
 
     delegate: Mapped["Delegate"] = relationship(back_populates="badges")  # noqa: F821
+    signing_key: Mapped["SigningKey | None"] = relationship()  # noqa: F821
 
     @property
     def serial(self) -> str:

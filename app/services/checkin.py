@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import (Badge, Checkpoint, Delegate, DelegateStatus, Event, Scan, ScanDirection,
-                      ScanVerdict)
+                      ScanVerdict, SigningKey)
 from ..models._types import utcnow
 from .audit import Actor
-from .codes import clean_scanned_code, looks_like_badge_code
+from .codes import clean_scanned_code, is_legacy_code, parse_badge_code
 from .errors import ServiceError
+from .keys import public_key
 from .locking import lock_delegate_scans
 
 # A door's clock may be a little ahead of the server's; more than this is a wrong clock.
@@ -59,17 +60,12 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         if earlier is not None:
             return _replay(earlier, checkpoint, raw_code, direction, staff_id)
 
-    code = clean_scanned_code(raw_code)
-    badge = None
-    if looks_like_badge_code(code):
-        badge = db.session.scalar(
-            select(Badge).join(Badge.delegate)
-            .where(Badge.code == code, Delegate.event_id == checkpoint.event_id))
+    badge, refusal = identify_badge(checkpoint.event_id, raw_code)
     if badge is not None and direction is ScanDirection.IN and checkpoint.single_entry:
         # Two lanes scanning copies of one badge at once: the second waits for
         # the first to be recorded, then sees the person inside.
         lock_delegate_scans(badge.delegate_id)
-    verdict = _decide(checkpoint, badge, direction, scanned_at or now)
+    verdict = refusal or _decide(checkpoint, badge, direction, scanned_at or now)
     scan = Scan(checkpoint=checkpoint, badge=badge, raw_code=raw_code, direction=direction,
                 verdict=verdict, scanned_at=scanned_at or now, recorded_at=now,
                 staff_id=staff_id, device=device[:120], nonce=nonce or None)
@@ -84,6 +80,34 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
     db.session.commit()
     return _outcome(scan)
+
+
+def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerdict | None]:
+    """The badge a scanned code stands for, or the verdict when no badge can be trusted.
+
+    A code that parses but does not verify, is signed by a retired key or another
+    event's key, or names another event, is `invalid_signature`.
+    """
+    code = parse_badge_code(raw_code)
+    if code is None:
+        if is_legacy_code(raw_code):
+            # Badges from before signed codes were all reissued: refused with their own verdict.
+            badge = db.session.scalar(select(Badge).join(Badge.delegate).where(
+                Badge.code == clean_scanned_code(raw_code), Delegate.event_id == event_id,
+                Badge.revoked_at.is_not(None)))
+            if badge is not None:
+                return badge, None
+        return None, ScanVerdict.UNKNOWN_CODE
+    if code.event_id != event_id:
+        return None, ScanVerdict.INVALID_SIGNATURE
+    key = db.session.scalar(select(SigningKey).where(
+        SigningKey.event_id == event_id, SigningKey.number == code.key_number))
+    if key is None or key.retired_at is not None or not code.verify(public_key(key.public_key)):
+        return None, ScanVerdict.INVALID_SIGNATURE
+    badge = db.session.get(Badge, code.badge_id)
+    if badge is None or badge.version != code.badge_version or badge.signing_key_id != key.id:
+        return None, ScanVerdict.UNKNOWN_CODE  # signed here, but no such badge (a restored backup?)
+    return badge, None
 
 
 def _replay(earlier: Scan, checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,

@@ -22,6 +22,7 @@ from ..models._types import utcnow
 from .audit import Actor, record, snapshot
 from .countries import country_name, is_country_code
 from .errors import InvalidState, ServiceError
+from .keys import new_signing_key
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ZONE_CODE = re.compile(r"[A-Z0-9]{1,8}\Z")
@@ -92,6 +93,7 @@ def create_event(details: EventDetails, actor: Actor) -> Event:
     db.session.add(event)
     _flush_or_refuse(f"Another event already uses the address {values['slug']!r}.", "slug")
     record(actor, "event.created", event, after=snapshot(event, *EVENT_FIELDS))
+    new_signing_key(event, actor)  # the event's badges are signed from its first badge on
     db.session.commit()
     return event
 

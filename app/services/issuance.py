@@ -6,6 +6,7 @@ other did before it goes on.
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from badges import RenderReport
@@ -14,8 +15,9 @@ from ..extensions import db
 from ..models import Badge, Delegate, DelegateStatus, Event
 from ..models._types import utcnow
 from .audit import Actor, record
-from .codes import new_badge_code
+from .codes import MAX_BADGE_VERSION, sign_badge_code
 from .errors import InvalidState
+from .keys import current_signing_key, private_key
 from .locking import lock_badge, lock_badges, lock_delegate, lock_delegates
 from .printing import render_badge_pdf
 from .revisions import check_seen
@@ -191,13 +193,26 @@ def _require_printable(delegate: Delegate) -> None:
 
 
 def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
-    """A new version of the person's badge; the caller holds the person's lock."""
+    """A new version of the person's badge, its code signed with the event's current key; the
+    caller holds the person's lock."""
     version = max((b.version for b in delegate.badges), default=0) + 1
-    badge = Badge(version=version, code=new_badge_code(),
+    if version > MAX_BADGE_VERSION:
+        raise InvalidState(f"{delegate.printed_name} has had {MAX_BADGE_VERSION} badges; "
+                           "ask the security office before printing another.")
+    key = current_signing_key(delegate.event)
+    if key is None:
+        raise InvalidState("This event has no key to sign badges; an admin makes one on the "
+                           "event's key page.")
+    # The code signs the badge's id: insert first with a placeholder nobody can scan.
+    badge = Badge(version=version, code=f"pending-{secrets.token_hex(16)}", signing_key=key,
                   issued_by_id=actor.user.id if actor.user else None)
     delegate.badges.append(badge)
     db.session.flush()
-    record(actor, "badge.issued", badge, after={"serial": badge.serial, "version": version})
+    badge.code = sign_badge_code(private_key(key), key_number=key.number,
+                                 event_id=delegate.event_id, badge_id=badge.id,
+                                 badge_version=version)
+    record(actor, "badge.issued", badge, after={"serial": badge.serial, "version": version,
+                                                "key": key.number})
     return badge
 
 

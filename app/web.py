@@ -5,9 +5,9 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db, login_manager
-from .models import StaffUser
 from .services.errors import ServiceError
 from .services.photos import read_photo
+from .services.staff import user_for_session
 
 
 def photo_response(person) -> Response:
@@ -51,10 +51,8 @@ def install_web_defaults(app: Flask) -> None:
     # and a changed IP address must not log door staff out mid-shift.
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    # Also reads a remember cookie, were one ever set: it carries the same token and dies with it.
+    login_manager.user_loader(user_for_session)
 
     @app.after_request
     def security_headers(response):

@@ -23,10 +23,18 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Part of every session's login token: raising it (logout, a new password, switched
+    #: off) ends all the account's sessions at their next request.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        # Flask-Login's alternative token: the session keeps "<id>:<version>", not the id,
+        # so a copied cookie stops working once the version moves on.
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: StaffRole) -> bool:
         """Administrators may do everything; others only what their role allows."""

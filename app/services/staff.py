@@ -1,4 +1,4 @@
-"""Staff accounts: creation and password checks (Argon2id)."""
+"""Staff accounts: creation, password checks (Argon2id), and the sessions they may hold."""
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -40,21 +40,24 @@ def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) 
 
 
 def set_staff_password(user: StaffUser, password: str, actor: Actor) -> None:
-    """A new password, e.g. for someone who lost theirs; the old one stops working."""
+    """A new password, e.g. for someone who lost theirs; the old one and every session stop working."""
     _check_password(password)
     user.password_hash = hash_password(password)
+    _end_sessions(user)
     record(actor, "staff.password_set", user, after={"email": user.email})
     db.session.commit()
 
 
 def set_staff_active(user: StaffUser, active: bool, actor: Actor) -> None:
-    """Switch an account on or off; an account switched off is logged out at its next click."""
+    """Switch an account on or off; switching off ends every session of the account."""
     if not active and actor.user is not None and actor.user.id == user.id:
         raise ServiceError("You cannot switch off your own account.")
     if user.active == active:
         return
     before = {"active": user.active}
     user.active = active
+    if not active:
+        _end_sessions(user)  # switched on again, the old sessions stay ended
     record(actor, "staff.activated" if active else "staff.deactivated", user, before=before,
            after={"active": active})
     db.session.commit()
@@ -73,8 +76,25 @@ def find_staff_user(email: str) -> StaffUser | None:
 
 
 def record_logout(user: StaffUser, actor: Actor) -> None:
+    """Log out everywhere: copies of the session cookie die with the one logged out."""
+    _end_sessions(user)
     record(actor, "staff.logged_out", user)
     db.session.commit()
+
+
+def _end_sessions(user: StaffUser) -> None:
+    user.session_version += 1
+
+
+def user_for_session(token: str) -> StaffUser | None:
+    """The active account a session's login token (StaffUser.get_id) names, if still current."""
+    user_id, _, version = (token or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # also a bare id from before session versions: log in again
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:

@@ -6,11 +6,11 @@ from .enums import OPEN_STATES, DelegateStatus, ScanDirection, ScanVerdict, Staf
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
 from .scan import Scan
-from .staff import StaffUser
+from .staff import LoginFailure, StaffUser
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
-    "DelegationInvitation",
-    "Event", "OPEN_STATES", "Scan", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "Zone",
+    "DelegationInvitation", "Event", "LoginFailure", "OPEN_STATES", "Scan", "ScanDirection",
+    "ScanVerdict", "StaffRole", "StaffUser", "Zone",
     "category_default_zones", "delegate_zones",
 ]

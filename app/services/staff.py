@@ -1,4 +1,7 @@
-"""Staff accounts: creation, password checks (Argon2id), and the sessions they may hold."""
+"""Staff accounts: creation, passwords (Argon2id), and the sessions they may hold.
+
+Logging in, with its delays after failures, is in logins.py.
+"""
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -7,7 +10,6 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import StaffRole, StaffUser
-from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import ServiceError
 from .people import normalise_email
@@ -97,18 +99,15 @@ def user_for_session(token: str) -> StaffUser | None:
     return user
 
 
-def authenticate(email: str, password: str) -> StaffUser | None:
-    """The active account with this e-mail and password, or None."""
-    user = find_staff_user(email)
+def password_matches(user: StaffUser | None, password: str) -> bool:
+    """Whether `password` is `user`'s; with no account it takes as long, and says no.
+
+    An outdated hash is upgraded in the session; the caller commits.
+    """
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or not user.active:
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
+        return False
+    if user is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    record(Actor.staff(user), "staff.logged_in", user)
-    db.session.commit()
-    return user
+    return user is not None

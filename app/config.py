@@ -52,7 +52,9 @@ def load_config(instance_path: str) -> dict:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted;
         # without this, rate limits and the audit trail see only the proxy's address.
         "LANYARD_PROXY_HOPS": int(os.environ.get("LANYARD_PROXY_HOPS", "0")),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Flask-Limiter's headers would stamp every answer of a limited page with its own
+        # Retry-After, overriding the login's delay; its refusals get one in web.py instead.
+        "RATELIMIT_HEADERS_ENABLED": False,
         # Links in e-mails are built on this address (e.g. https://accreditation.example.org);
         # without it, on the address of the request that sends the mail.
         "LANYARD_BASE_URL": base_url,

@@ -1,14 +1,17 @@
 """What every page shares: security headers, the login hook, error pages, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
+import math
+import time
+
+from flask import Flask, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
-from .extensions import db, login_manager
-from .models import StaffUser
+from .extensions import db, limiter, login_manager
 from .services.errors import ServiceError
 from .services.photos import read_photo
+from .services.staff import user_for_session
 
 
 def photo_response(person) -> Response:
@@ -52,10 +55,8 @@ def install_web_defaults(app: Flask) -> None:
     # and a changed IP address must not log door staff out mid-shift.
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    # Also reads a remember cookie, were one ever set: it carries the same token and dies with it.
+    login_manager.user_loader(user_for_session)
 
     @app.after_request
     def security_headers(response):
@@ -113,9 +114,13 @@ def install_web_defaults(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return render_template("error.html", title="Too many attempts",
-                               message="Too many submissions from your network. "
-                                       "Please wait a minute and try again."), 429
+        response = make_response(render_template(
+            "error.html", title="Too many attempts",
+            message="Too many submissions from your network. Please wait a minute and try again."), 429)
+        if limiter.current_limit is not None:
+            wait = limiter.current_limit.reset_at - time.time()
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
 
     @app.route("/")
     def home():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
@@ -83,6 +84,8 @@ def set_user_password(user_id: int):
     form = PasswordForm()
     if form.validate_on_submit():
         set_staff_password(user, form.password.data, Actor.current())
+        if user.id == current_user.id:
+            login_user(user)  # this browser carries the new session version; other sessions end
         flash(f"New password set for {user.email}.", "success")
     else:
         flash(f"The new password needs at least {MIN_PASSWORD_LENGTH} characters.", "error")

@@ -8,11 +8,11 @@ from .event import Category, Checkpoint, Delegation, Event, Zone, category_defau
 from .liaison import DelegationInvitation
 from .scan import Scan
 from .signing_key import SigningKey
-from .staff import StaffUser
+from .staff import LoginFailure, StaffUser
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
-    "DelegationInvitation",
-    "Event", "OPEN_STATES", "Scan", "SigningKey", "ScanDirection", "ScanVerdict", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
+    "DelegationInvitation", "Event", "LoginFailure", "OPEN_STATES", "Scan", "ScanDirection",
+    "ScanVerdict", "SigningKey", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

@@ -1,4 +1,4 @@
-"""Staff accounts: who may log in, and with which role."""
+"""Staff accounts: who may log in, with which role, and recent failed logins."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,10 +23,18 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Part of every session's login token: raising it (logout, a new password, switched
+    #: off) ends all the account's sessions at their next request.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        # Flask-Login's alternative token: the session keeps "<id>:<version>", not the id,
+        # so a copied cookie stops working once the version moves on.
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: StaffRole) -> bool:
         """Administrators may do everything; others only what their role allows."""
@@ -34,3 +42,18 @@ class StaffUser(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.email} {self.role}>"
+
+
+class LoginFailure(db.Model):
+    """Consecutive failed logins for one e-mail address, or for one browser's device cookie."""
+
+    __tablename__ = "login_failures"
+
+    #: "account:<lower-cased e-mail>", kept for unknown addresses too so that a delay
+    #: reveals nothing, or "device:<id>" for a browser that logged in to the account before.
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    #: Failures since the last successful login, or within a day; the delay grows with it.
+    failures: Mapped[int] = mapped_column(default=0)
+    #: The latest failure (for a row made by an attempt under way, when it was made);
+    #: the delay runs from here, and rows a day old are forgotten.
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,4 +1,7 @@
-"""Staff accounts: creation and password checks (Argon2id)."""
+"""Staff accounts: creation, passwords (Argon2id), and the sessions they may hold.
+
+Logging in, with its delays after failures, is in logins.py.
+"""
 from __future__ import annotations
 
 from argon2 import PasswordHasher
@@ -7,7 +10,6 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import StaffRole, StaffUser
-from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import ServiceError
 from .people import normalise_email
@@ -40,21 +42,24 @@ def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) 
 
 
 def set_staff_password(user: StaffUser, password: str, actor: Actor) -> None:
-    """A new password, e.g. for someone who lost theirs; the old one stops working."""
+    """A new password, e.g. for someone who lost theirs; the old one and every session stop working."""
     _check_password(password)
     user.password_hash = hash_password(password)
+    _end_sessions(user)
     record(actor, "staff.password_set", user, after={"email": user.email})
     db.session.commit()
 
 
 def set_staff_active(user: StaffUser, active: bool, actor: Actor) -> None:
-    """Switch an account on or off; an account switched off is logged out at its next click."""
+    """Switch an account on or off; switching off ends every session of the account."""
     if not active and actor.user is not None and actor.user.id == user.id:
         raise ServiceError("You cannot switch off your own account.")
     if user.active == active:
         return
     before = {"active": user.active}
     user.active = active
+    if not active:
+        _end_sessions(user)  # switched on again, the old sessions stay ended
     record(actor, "staff.activated" if active else "staff.deactivated", user, before=before,
            after={"active": active})
     db.session.commit()
@@ -73,22 +78,36 @@ def find_staff_user(email: str) -> StaffUser | None:
 
 
 def record_logout(user: StaffUser, actor: Actor) -> None:
+    """Log out everywhere: copies of the session cookie die with the one logged out."""
+    _end_sessions(user)
     record(actor, "staff.logged_out", user)
     db.session.commit()
 
 
-def authenticate(email: str, password: str) -> StaffUser | None:
-    """The active account with this e-mail and password, or None."""
-    user = find_staff_user(email)
+def _end_sessions(user: StaffUser) -> None:
+    user.session_version += 1
+
+
+def user_for_session(token: str) -> StaffUser | None:
+    """The active account a session's login token (StaffUser.get_id) names, if still current."""
+    user_id, _, version = (token or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # also a bare id from before session versions: log in again
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def password_matches(user: StaffUser | None, password: str) -> bool:
+    """Whether `password` is `user`'s; with no account it takes as long, and says no.
+
+    An outdated hash is upgraded in the session; the caller commits.
+    """
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or not user.active:
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
+        return False
+    if user is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    record(Actor.staff(user), "staff.logged_in", user)
-    db.session.commit()
-    return user
+    return user is not None

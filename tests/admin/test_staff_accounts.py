@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, StaffUser
-from app.services.staff import authenticate
+from app.services.logins import authenticate
 from support import PASSWORD, csrf_token
 
 

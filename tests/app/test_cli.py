@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Badge, Delegate, DelegateStatus, Event, StaffUser
-from app.services.staff import authenticate
+from app.services.logins import authenticate
 
 
 def test_demo_creates_the_event_people_in_every_state_and_logins(app):

@@ -4,8 +4,8 @@ Unprinted badges get a signed code in place. Printed badges (their random code i
 on a card) are revoked as "reissued" and replaced by a new, signed, unprinted
 version: the desk prints it, and the old card is refused as superseded.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29
 
 """
@@ -21,8 +21,8 @@ from flask import current_app
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
@@ -75,7 +75,7 @@ def _sign_existing_badges():
         'at', 'actor', 'action', 'object_type', 'object_id', 'ip')), sa.column('after', sa.JSON))
 
     def audit_row(action, badge_id, after):
-        conn.execute(audit.insert().values(at=now, actor='migration:0005', action=action,
+        conn.execute(audit.insert().values(at=now, actor='migration:0006', action=action,
                                            object_type='badge', object_id=badge_id, after=after,
                                            ip=''))
 

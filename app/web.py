@@ -1,6 +1,8 @@
 """What every page shares: security headers, the login hook, error pages, template helpers."""
 from __future__ import annotations
 
+import mimetypes
+
 from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
@@ -46,6 +48,9 @@ def attempt(action, *args, done: str) -> bool:
 
 
 def install_web_defaults(app: Flask) -> None:
+    # The door's QR decoder compiles its .wasm while downloading only when served as
+    # application/wasm (else it logs an error and fetches it again); a host's MIME table may differ.
+    mimetypes.add_type("application/wasm", ".wasm")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
     # "basic", not "strong": door phones move between venue Wi-Fi and mobile data,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import mimetypes
 import time
 
 from flask import Flask, Response, abort, flash, make_response, redirect, render_template, request, url_for
@@ -49,6 +50,9 @@ def attempt(action, *args, done: str) -> bool:
 
 
 def install_web_defaults(app: Flask) -> None:
+    # The door's QR decoder compiles its .wasm while downloading only when served as
+    # application/wasm (else it logs an error and fetches it again); a host's MIME table may differ.
+    mimetypes.add_type("application/wasm", ".wasm")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
     # "basic", not "strong": door phones move between venue Wi-Fi and mobile data,

@@ -189,6 +189,20 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
+def browser_launch(playwright_instance):
+    """A Chromium of the test's own with extra command-line args: browser_launch(*args)."""
+    launched = []
+
+    def launch(*args: str):
+        launched.append(playwright_instance.chromium.launch(executable_path=CHROMIUM,
+                                                            args=CHROMIUM_ARGS + list(args)))
+        return launched[-1]
+    yield launch
+    for browser in launched:
+        browser.close()
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import delegates, events, routes  # noqa: E402,F401
+from . import delegates, events, keys, routes  # noqa: E402,F401

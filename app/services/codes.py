@@ -6,9 +6,13 @@ import hashlib
 import re
 import secrets
 
+from .people import unstorable_character
+
 # No 0/O, 1/I/L, U: reference codes are read out over the phone and typed.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 _BADGE_CODE_RE = re.compile(r"^[A-Z2-7]{16,120}$")
+#: The longest text a scan keeps (a badge code is at most 120 characters).
+MAX_SCANNED_LENGTH = 256
 
 
 def new_reference() -> str:
@@ -38,6 +42,22 @@ def placeholder_badge_code(seed: str) -> str:
     (it is never stored, so no door knows it)."""
     digest = hashlib.sha256(("lanyard-preview:" + seed).encode("utf-8")).digest()[:20]
     return base64.b32encode(digest).decode("ascii").rstrip("=")
+
+
+def scanned_text_problem(raw: object) -> str | None:
+    """Why `raw` cannot be the text a scanner read, or None.
+
+    Any text a scanner types is a scan to record (an unknown code is refused at the door, not
+    here); only what no scanner sends and no database keeps is refused.
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        return "The scanned text is missing."
+    if len(raw) > MAX_SCANNED_LENGTH:
+        return f"The scanned text is longer than {MAX_SCANNED_LENGTH} characters."
+    bad = unstorable_character(raw)
+    if bad:
+        return f"The scanned text contains {bad}, which no scanner sends."
+    return None
 
 
 def clean_scanned_code(raw: str) -> str:

@@ -197,3 +197,16 @@ def test_an_invitation_valid_until_the_last_day_of_the_calendar_is_refused(clien
     assert response.status_code == 400
     assert "Enter a day between the years 2000 and 2100." in response.get_data(as_text=True)
     assert rows() == before
+
+
+def test_a_nul_byte_in_the_browser_name_is_left_out_of_the_scan_record(client, event, login):
+    # Servers behind a proxy may pass such a header on; the scan is still recorded.
+    login("door")
+    token = csrf_token(client, "/door/")
+    response = client.post("/api/v1/scans", json=SCAN, headers={
+        "X-CSRFToken": token, "User-Agent": "Door\x00Phone"})
+    assert response.status_code == 201
+    response = client.post("/door/", data={"csrf_token": token, "checkpoint": "1", "direction": "in",
+                                           "code": "A" * 32}, headers={"User-Agent": "Door\x00Page"})
+    assert response.status_code == 200
+    assert sorted(db.session.scalars(select(Scan.device))) == ["DoorPage", "DoorPhone"]

@@ -44,6 +44,7 @@ _ORIENTATION = 0x0112
 _TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
           4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
           6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
+_SIDEWAYS = {5, 6, 7, 8}  # turns that swap width and height
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,6 @@ def _turn(image: Image.Image) -> int:
     except _DECODE_ERRORS:
         raise PhotoError("The file is not a readable image, or it is damaged.") from None
     return orientation if orientation in range(1, 9) else 1
-
-
-_SIDEWAYS = {5, 6, 7, 8}
 
 
 def _passport_box(upright: tuple[int, int], crop: CropBox | None) -> tuple[int, int, int, int]:

@@ -33,8 +33,8 @@ LAUNCHER = "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).return
 def peak_growth(tmp_path, data: bytes) -> dict:
     path = tmp_path / "upload"
     path.write_bytes(data)
-    child = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-c", CHILD, str(path)], cwd=ROOT, check=True,
-                           capture_output=True, text=True)
+    child = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-c", CHILD, str(path)],
+                           cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(child.stdout)
 
 

@@ -7,12 +7,46 @@ import time
 
 from flask import Flask, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import BadRequest, SecurityError
+from werkzeug.routing import IntegerConverter
 
 from .extensions import db, limiter, login_manager
+from .models._types import MAX_ID
 from .services.errors import ServiceError
+from .services.people import unstorable_character
 from .services.photos import read_photo
 from .services.staff import user_for_session
+
+#: Listings stop here: a larger page would ask the database for an offset it cannot hold.
+MAX_PAGE = 100_000
+
+
+class RowId(IntegerConverter):
+    """<int:...> in an address: an id a table can hold. A larger number names no row, so the
+    address is not found (404) rather than overflowing in the database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def page_number() -> int:
+    """The ?page= of a listing, from 1 to MAX_PAGE."""
+    return min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
+
+
+def refuse_unstorable_text() -> None:
+    """No NUL character (or lone surrogate) in an address, query or form: no browser sends one
+    and no database keeps one, so the request is refused (400) before any handler sees it."""
+    texts = list((request.view_args or {}).values())
+    for fields in (request.args, request.form):
+        for name, value in fields.items(multi=True):
+            texts += (name, value)
+    texts += [upload.filename or "" for _, upload in request.files.items(multi=True)]
+    for text in texts:
+        bad = unstorable_character(text) if isinstance(text, str) else None
+        if bad:
+            raise BadRequest(f"The request contains {bad}, which no form or address may carry. "
+                             "Go back, check what was typed or pasted, and try again.")
 
 
 def photo_response(person) -> Response:
@@ -83,6 +117,12 @@ def install_web_defaults(app: Flask) -> None:
         return render_template("error.html", title="Form expired",
                                message="The form was not accepted because its security token is "
                                        "missing or expired. Reload the page and try again."), 400
+
+    app.before_request(refuse_unstorable_text)
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template("error.html", title="Not accepted", message=error.description), 400
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):

@@ -59,3 +59,27 @@ def link_in(message, pattern: str = r"https?://\S+") -> str:
     """The first link in the plain-text part, as a path the test client can open."""
     url = re.search(pattern, text_part(message)).group(0)
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def flat_png(width: int, height: int) -> bytes:
+    """A valid RGB PNG of one colour: tiny on disk however many pixels it declares."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    packer = zlib.compressobj(9)
+    row = b"\0" + b"\xc8\xb4\xa0" * width  # filter byte, then the pixels
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def halves_jpeg(size: tuple[int, int], left=(20, 180, 20), right=(20, 20, 200), **save) -> bytes:
+    """A JPEG whose left half is one colour and right half another (green, blue)."""
+    width, height = size
+    image = Image.new("RGB", size, left)
+    image.paste(right, (width // 2, 0, width, height))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=save.pop("quality", 80), **save)
+    return out.getvalue()

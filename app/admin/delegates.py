@@ -1,7 +1,7 @@
 """Admin pages for an event's people: list imports and exports, and liaison invitations."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -104,14 +104,10 @@ def invitations(slug: str):
         [("", "Choose a delegation")] + [(str(d.id), d.name) for d in event.delegations])
     if form.validate_on_submit():
         delegation = next(d for d in event.delegations if str(d.id) == form.delegation.data)
-        expires_at = None
-        if form.expires_on.data:
-            expires_at = datetime.combine(form.expires_on.data + timedelta(days=1), time(0),
-                                          tzinfo=timezone.utc)
         try:
             invitation = liaison.issue_invitation(delegation, form.liaison_name.data,
                                                   form.liaison_email.data, Actor.current(),
-                                                  expires_at=expires_at)
+                                                  expires_on=form.expires_on.data)
         except ServiceError as exc:
             db.session.rollback()
             getattr(form, exc.field or "liaison_email").errors.append(exc.message)

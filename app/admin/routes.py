@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth.access import role_required
 from ..extensions import db
-from ..web import attempt
+from ..web import attempt, page_number
 from ..formkit import select_choices
 from ..models import AuditEvent, Category, Delegate, Event, Scan, StaffRole, StaffUser
 from ..services.audit import Actor
@@ -95,7 +95,7 @@ def set_user_password(user_id: int):
 @admin_bp.route("/audit")
 @role_required(StaffRole.ADMIN)
 def audit():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     entries = db.session.scalars(
         select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((page - 1) * 100).limit(100)).all()

@@ -9,15 +9,24 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Checkpoint, ScanDirection, StaffRole
+from ..models._types import MAX_ID
 from ..services.audit import Actor
 from ..services.checkin import NonceReused, ScanOutcome, record_scan
-from ..services.errors import ServiceError
+from ..services.codes import scanned_text_problem
 from ..services.countries import country_name
+from ..services.errors import ServiceError
+from ..services.people import clean_text, unstorable_character
 from . import api_bp
 
 
 def _error(status: int, code: str, message: str):
     return jsonify({"error": code, "message": message}), status
+
+
+@api_bp.errorhandler(400)
+def bad_request(error):
+    # A refusal before the handler (a missing CSRF header, a NUL in the address) answers JSON too.
+    return _error(400, "bad_request", error.description)
 
 
 @api_bp.before_request
@@ -35,12 +44,13 @@ def create_scan():
     Body: {"code", "checkpoint" (code or id), "direction": "in"|"out",
     "nonce" (optional, makes retries safe), "scanned_at" (optional ISO time)}.
     """
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
+    body = _json_object()
+    if body is None:
         return _error(400, "bad_request", "Send a JSON object.")
     code = body.get("code")
-    if not isinstance(code, str) or not code.strip() or len(code) > 256:
-        return _error(400, "bad_request", "'code' must be the scanned text.")
+    problem = scanned_text_problem(code)
+    if problem:
+        return _error(400, "bad_request", f"'code': {problem}")
     checkpoint = _checkpoint(body.get("checkpoint"))
     if checkpoint is None:
         return _error(400, "unknown_checkpoint", "'checkpoint' is not a known checkpoint.")
@@ -49,20 +59,21 @@ def create_scan():
     except ValueError:
         return _error(400, "bad_request", "'direction' must be 'in' or 'out'.")
     nonce = body.get("nonce")
-    if nonce is not None and (not isinstance(nonce, str) or not 8 <= len(nonce) <= 64):
-        return _error(400, "bad_request", "'nonce' must be a string of 8 to 64 characters.")
+    problem = None if nonce is None else _text_problem(nonce, 8, 64)
+    if problem:
+        return _error(400, "bad_request", f"'nonce' {problem}.")
     scanned_at = None
     if body.get("scanned_at") is not None:
         try:
-            scanned_at = datetime.fromisoformat(str(body["scanned_at"]))
-        except ValueError:
-            return _error(400, "bad_request", "'scanned_at' must be an ISO 8601 time.")
-        if scanned_at.tzinfo is None:
-            return _error(400, "bad_request", "'scanned_at' needs a time zone offset.")
-        scanned_at = scanned_at.astimezone(timezone.utc)
-    device = body.get("device")
-    if not isinstance(device, str) or not device:
-        device = request.user_agent.string or ""
+            scanned_at = _scan_time(body["scanned_at"])
+        except ValueError as exc:
+            return _error(400, "bad_request", f"'scanned_at' {exc}")
+    device = body.get("device")  # kept to its first 120 characters
+    problem = None if device is None else _text_problem(device)
+    if problem:
+        return _error(400, "bad_request", f"'device' {problem}.")
+    # The browser's own name when the door page names no device.
+    device = device or clean_text(request.user_agent.string)
     try:
         outcome = record_scan(checkpoint, code, direction, Actor.current(), nonce=nonce,
                               device=device[:120], scanned_at=scanned_at)
@@ -73,10 +84,47 @@ def create_scan():
     return jsonify(scan_json(outcome)), 200 if outcome.replayed else 201
 
 
+def _json_object() -> dict | None:
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: no scanner sends that
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _text_problem(value, shortest: int = 0, longest: int | None = None) -> str | None:
+    """What keeps `value` from being a string of this length that a database can keep."""
+    if not isinstance(value, str):
+        return "must be a string"
+    if longest is not None and not shortest <= len(value) <= longest:
+        return f"must be a string of {shortest} to {longest} characters"
+    bad = unstorable_character(value)
+    return f"contains {bad}" if bad else None
+
+
+def _scan_time(value) -> datetime:
+    """The door's time of a scan in UTC; ValueError ending the message for anything else."""
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 time.")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 time.") from None
+    if moment.tzinfo is None:
+        raise ValueError("needs a time zone offset.")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 with an offset: outside the calendar in UTC
+        raise ValueError("is not a time a door clock shows.") from None
+    if moment.year < 2000:
+        raise ValueError("is not a time a door clock shows.")
+    return moment
+
+
 def _checkpoint(value) -> Checkpoint | None:
     if isinstance(value, int) and not isinstance(value, bool):
-        return db.session.get(Checkpoint, value)
-    if isinstance(value, str) and value:
+        return db.session.get(Checkpoint, value) if 0 < value <= MAX_ID else None
+    if _text_problem(value, 1, 64) is None:
         matches = db.session.scalars(select(Checkpoint).where(Checkpoint.code == value)).all()
         return matches[0] if len(matches) == 1 else None  # the same code at two events: use the id
     return None

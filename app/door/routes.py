@@ -14,6 +14,7 @@ from ..formkit import select_choices
 from ..models import Checkpoint, Event, Scan, ScanDirection, StaffRole
 from ..services.audit import Actor
 from ..services.checkin import record_scan
+from ..services.people import clean_text
 from ..web import photo_response
 from . import door_bp
 
@@ -41,7 +42,7 @@ def index():
     if form.validate_on_submit():
         checkpoint = db.session.get(Checkpoint, int(form.checkpoint.data)) or abort(400)
         outcome = record_scan(checkpoint, form.code.data, ScanDirection(form.direction.data),
-                              Actor.current(), device=request.user_agent.string[:120])
+                              Actor.current(), device=clean_text(request.user_agent.string)[:120])
         form.code.data = ""
     return render_template("door/index.html", form=form, outcome=outcome)
 

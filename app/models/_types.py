@@ -7,6 +7,10 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
 
+#: The largest id a table's key holds (PostgreSQL's integer); a larger one names no row.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .people import unstorable_character
+
 FORMAT_VERSION = 1
 SIGNED_PREFIX = b"LANYARD-BADGE"  # signatures over badge codes never serve any other purpose
 PAYLOAD_BYTES = 8
@@ -39,6 +41,8 @@ MAX_KEY_NUMBER, MAX_EVENT_ID, MAX_BADGE_ID, MAX_BADGE_VERSION = 255, 0xFFFF, 0xF
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 _BASE32 = re.compile(r"[A-Z2-7]+")
 _LEGACY_CODE = re.compile(r"[A-Z2-7]{32}")
+#: The longest text a scan keeps (a badge code is 116 characters).
+MAX_SCANNED_LENGTH = 256
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,19 @@ def clean_reference(text: str) -> str:
     if compact.startswith("LY"):
         compact = compact[2:]
     return f"LY-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
+
+
+def scanned_text_problem(raw: object) -> str | None:
+    """Why `raw` cannot be the text a scanner read, or None.
+
+    Any text a scanner types is a scan to record (an unknown code is refused at the door, not
+    here); only what no scanner sends and no database keeps is refused.
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        return "The scanned text is missing."
+    if len(raw) > MAX_SCANNED_LENGTH:
+        return f"The scanned text is longer than {MAX_SCANNED_LENGTH} characters."
+    bad = unstorable_character(raw)
+    if bad:
+        return f"The scanned text contains {bad}, which no scanner sends."
+    return None

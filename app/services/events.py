@@ -30,6 +30,11 @@ CATEGORY_CODE = re.compile(r"[A-Z]{1,2}\Z")
 CHECKPOINT_CODE = re.compile(r"(?=.{1,32}\Z)[A-Z0-9]+(?:[-_][A-Z0-9]+)*\Z")
 COLOUR = re.compile(r"#[0-9A-F]{6}\Z")
 MAX_PRIVACY_NOTICE = 20_000
+# Days and times an admin enters (meeting days, registration window, liaison links) fall in
+# these years: far outside them, moving a time between zones leaves Python's calendar.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# More than any meeting accredits; a larger cap is a typing error (or past what a column holds).
+MAX_DELEGATION_CAP = 100_000
 
 PART_FIELDS = {
     Delegation: ("country", "name", "max_members"),
@@ -58,6 +63,14 @@ def server_timezone() -> str:
         candidates.append(localtime.split("zoneinfo/", 1)[1])
     known = set(timezone_names())
     return next((name for name in candidates if name in known), "UTC")
+
+
+def check_in_calendar(value: date | None, field: str) -> None:
+    """Refuse a day or time an admin entered outside FIRST_YEAR to LAST_YEAR (ServiceError)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        noun = "time" if isinstance(value, datetime) else "day"
+        raise ServiceError(f"Enter a {noun} between the years {FIRST_YEAR} and {LAST_YEAR}.",
+                           field=field)
 
 
 def venue_time(event: Event, moment: datetime | None) -> datetime | None:
@@ -125,6 +138,8 @@ def _checked_event(details: EventDetails, event: Event | None) -> dict:
         raise ServiceError("Enter the first day of the meeting.", field="starts_on")
     if d.ends_on is None:
         raise ServiceError("Enter the last day of the meeting.", field="ends_on")
+    for name in ("starts_on", "ends_on", "registration_opens", "registration_closes"):
+        check_in_calendar(getattr(d, name), name)
     if d.ends_on < d.starts_on:
         raise ServiceError("The last day cannot be before the first day.", field="ends_on")
     if d.timezone not in timezone_names():
@@ -184,6 +199,9 @@ def _checked_delegation(event: Event, delegation: Delegation | None, country: st
         if max_members < 1:
             raise ServiceError("Enter a cap of at least 1, or leave it empty for no cap.",
                                field="max_members")
+        if max_members > MAX_DELEGATION_CAP:
+            raise ServiceError(f"Enter a cap of at most {MAX_DELEGATION_CAP:,}, or leave it empty "
+                               "for no cap.", field="max_members")
         if max_members < members:
             raise ServiceError(f"{members} people already belong to this delegation; "
                                "the cap cannot be lower.", field="max_members")

@@ -73,9 +73,32 @@ class ImportReport:
 
 
 class PhotoSource:
-    """Where the images named in the `photo` column come from."""
+    """Where the images named in the `photo` column come from.
 
-    def read(self, relative: str) -> bytes:  # pragma: no cover - interface
+    A file named in many rows (one picture for a whole list, say) is read and checked once.
+    """
+
+    def __init__(self):
+        self._checked: dict[str, bytes | str] = {}
+
+    def photo(self, relative: str) -> bytes:
+        """The photo named `relative`, normalised; ValueError saying why it cannot be used."""
+        location = self.locate(relative)
+        if location not in self._checked:
+            try:
+                self._checked[location] = normalise_photo(self.read(location))
+            except (ValueError, PhotoError) as exc:
+                self._checked[location] = str(exc)
+        outcome = self._checked[location]
+        if isinstance(outcome, str):
+            raise ValueError(outcome)
+        return outcome
+
+    def locate(self, relative: str) -> str:  # pragma: no cover - interface
+        """The one name of the file `relative` names; ValueError if it is missing or not allowed."""
+        raise NotImplementedError
+
+    def read(self, location: str) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -83,9 +106,10 @@ class DirectoryPhotos(PhotoSource):
     """Photos beside a list on disk; names may not leave that folder."""
 
     def __init__(self, base: Path):
+        super().__init__()
         self.base = base.resolve()
 
-    def read(self, relative: str) -> bytes:
+    def locate(self, relative: str) -> str:
         path = (self.base / relative).resolve()
         if not path.is_relative_to(self.base):
             raise ValueError("The photo must be in the list's folder or below it.")
@@ -93,16 +117,20 @@ class DirectoryPhotos(PhotoSource):
             raise ValueError(f"No file {relative!r} beside the list.")
         if path.stat().st_size > MAX_BYTES:
             raise ValueError("The photo is larger than 10 MB.")
-        return path.read_bytes()
+        return str(path)
+
+    def read(self, location: str) -> bytes:
+        return Path(location).read_bytes()
 
 
 class ZipPhotos(PhotoSource):
     """Photos inside the uploaded ZIP, relative to the list's folder in it."""
 
     def __init__(self, archive: zipfile.ZipFile, base: str):
+        super().__init__()
         self.archive, self.base = archive, base
 
-    def read(self, relative: str) -> bytes:
+    def locate(self, relative: str) -> str:
         name = posixpath.normpath(posixpath.join(self.base, relative.replace("\\", "/")))
         if name.startswith(("../", "/")) or name == "..":
             raise ValueError("The photo must be inside the ZIP file.")
@@ -112,11 +140,14 @@ class ZipPhotos(PhotoSource):
             raise ValueError(f"No file {relative!r} in the ZIP file.") from None
         if info.file_size > MAX_BYTES:
             raise ValueError("The photo is larger than 10 MB.")
-        return _read_zip_member(self.archive, info, ValueError)
+        return name
+
+    def read(self, location: str) -> bytes:
+        return _read_zip_member(self.archive, self.archive.getinfo(location), ValueError)
 
 
 class NoPhotos(PhotoSource):
-    def read(self, relative: str) -> bytes:
+    def locate(self, relative: str) -> str:
         raise ValueError("Photos can only be imported from a file on disk or inside a ZIP file.")
 
 
@@ -291,8 +322,8 @@ def _validate_row(number, values, categories, zones, photos, errors) -> ImportRo
     photo_jpeg = None
     if text["photo"]:
         try:
-            photo_jpeg = normalise_photo(photos.read(text["photo"]))
-        except (ValueError, PhotoError) as exc:
+            photo_jpeg = photos.photo(text["photo"])
+        except ValueError as exc:
             fail("photo", str(exc))
     if len(errors) > before:
         return None

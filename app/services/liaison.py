@@ -3,7 +3,7 @@ revocable link to register and follow the members of one delegation."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from ..models import Delegate, DelegateStatus, Delegation, DelegationInvitation,
 from ..models._types import utcnow
 from .audit import Actor, record
 from .errors import InvalidState, NotAllowed, ServiceError
+from .events import check_in_calendar
 from .people import check_name, normalise_email
 from .photos import delete_photo, store_photo
 from .locking import lock_delegate
@@ -21,11 +22,17 @@ from .revisions import record_change
 
 def default_expiry(delegation: Delegation) -> datetime:
     """The end of the meeting's last day (UTC): liaison work is over by then."""
-    return datetime.combine(delegation.event.ends_on + timedelta(days=1), time(0), tzinfo=timezone.utc)
+    return _day_after(delegation.event.ends_on)
+
+
+def _day_after(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
 
 
 def issue_invitation(delegation: Delegation, liaison_name: str, liaison_email: str, actor: Actor,
-                     *, expires_at: datetime | None = None) -> DelegationInvitation:
+                     *, expires_on: date | None = None) -> DelegationInvitation:
+    """A link for the liaison officer that works until the end of `expires_on` (UTC), or of the
+    meeting's last day."""
     try:
         name = check_name(liaison_name)
     except ValueError as exc:
@@ -36,7 +43,8 @@ def issue_invitation(delegation: Delegation, liaison_name: str, liaison_email: s
         email = normalise_email(liaison_email)
     except ValueError as exc:
         raise ServiceError(str(exc), field="liaison_email") from None
-    expires_at = expires_at or default_expiry(delegation)
+    check_in_calendar(expires_on, "expires_on")
+    expires_at = _day_after(expires_on) if expires_on else default_expiry(delegation)
     if expires_at <= utcnow():
         raise ServiceError("The link would already have expired.", field="expires_on")
     invitation = DelegationInvitation(delegation=delegation, liaison_name=name, liaison_email=email,

@@ -1,4 +1,5 @@
-"""Cleaning what people type about themselves: names, phone numbers, e-mail."""
+"""Cleaning what people type about themselves: names, phone numbers, e-mail; and finding the
+characters no text from a person may carry."""
 from __future__ import annotations
 
 import re
@@ -20,6 +21,21 @@ def clean_text(text: str | None) -> str:
         if ch in _KEEP_FORMAT or ch in "\t\r\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return re.sub(r"\s+", " ", text).strip()
+
+
+# NUL, which PostgreSQL cannot store in text, and halves of surrogate pairs, which no encoding
+# can store (only a JSON escape such as "\ud800" makes one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_character(text: str) -> str | None:
+    """The first character of `text` no database can keep, named for a message; None if none."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "a NUL character (U+0000)"
+    return f"half of a surrogate pair (U+{ord(found.group()):04X})"
 
 
 def normalise_phone(text: str, country: str = "") -> str:

@@ -16,7 +16,7 @@ from ..formkit import select_choices
 from ..services.printing import custody_receipt_pdf, draft_badge_data, render_badge_png
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from ..services.revisions import ChangedSinceOpened, changes_since
-from ..web import attempt, photo_response
+from ..web import attempt, page_number, photo_response
 from . import staff_bp
 from .forms import (ActionForm, BatchPrintForm, LiaisonHandOverForm, NoteForm, PrintForm,
                     ReprintForm, RevokeForm, SearchForm, SeenForm)
@@ -43,7 +43,7 @@ def queue():
         query = query.where(Delegate.status.in_(OPEN_STATES))
     elif wanted in {s.value for s in DelegateStatus}:
         query = query.where(Delegate.status == DelegateStatus(wanted))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     delegates = db.session.scalars(
         query.offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE + 1)).all()
     has_more = len(delegates) > QUEUE_PAGE

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.config import trusted_hosts
 from app.extensions import db
-from app.models import Delegate, DelegationInvitation
+from app.models import Delegate
 from app.services.audit import Actor
 from app.services.liaison import issue_invitation
 from app.services.links import invitation_token

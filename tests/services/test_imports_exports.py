@@ -402,3 +402,31 @@ def test_imports_follow_the_length_rules_of_the_registration_form(event):
     report = run(event, "list.csv", csv_bytes([row(printed_name="x" * 61)], header=list(row()) + ["printed_name"]))
     assert [str(e) for e in report.errors] == ["Row 2, printed_name: Use at most 60 characters."]
     assert count() == 0
+
+
+def test_a_photo_named_in_many_rows_is_read_and_checked_once(event, monkeypatch):
+    from app.services import imports
+    from app.services.imports import open_upload
+    checked, read = [], []
+    normalise, read_member = imports.normalise_photo, imports._read_zip_member
+    monkeypatch.setattr(imports, "normalise_photo", lambda data: checked.append(1) or normalise(data))
+    monkeypatch.setattr(imports, "_read_zip_member",
+                        lambda archive, info, error: read.append(info.filename)
+                        or read_member(archive, info, error))
+    rows = [row(email=f"p{i}@example.id", photo="img/same.jpg" if i % 2 else "./img/../img/same.jpg")
+            for i in range(40)]
+    name, data, photos = open_upload("list.zip", _zip({"list.csv": csv_bytes(rows),
+                                                       "img/same.jpg": image_bytes((800, 1000))}))
+    report = run(event, name, data, photos)
+    assert report.written and count() == 40
+    assert len(checked) == 1 and read == ["list.csv", "img/same.jpg"]
+    people = db.session.scalars(select(Delegate)).all()
+    assert all((photo_dir() / person.photo_file).exists() for person in people)
+
+
+def test_a_bad_photo_named_in_many_rows_is_reported_on_each_row(event, tmp_path):
+    (tmp_path / "bad.jpg").write_bytes(b"not a picture")
+    rows = [row(email=f"p{i}@example.id", photo="bad.jpg") for i in range(3)]
+    report = run(event, "list.csv", csv_bytes(rows), DirectoryPhotos(tmp_path))
+    assert [str(e) for e in report.errors] == [
+        f"Row {n}, photo: The file is not a readable image, or it is damaged." for n in (2, 3, 4)]

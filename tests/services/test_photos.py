@@ -6,10 +6,12 @@ import zlib
 import struct
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageOps
 
-from app.services.photos import (MIN_HEIGHT, MIN_WIDTH, CropBox, PhotoError, normalise_photo)
-from registration_support import image_bytes
+from app.services import photos
+from app.services.photos import (MIN_HEIGHT, MIN_WIDTH, CropBox, PhotoBusy, PhotoError,
+                                 normalise_photo)
+from registration_support import flat_png, halves_jpeg, image_bytes
 
 
 def opened(jpeg: bytes) -> Image.Image:
@@ -171,3 +173,91 @@ def test_a_phone_camera_jpeg_with_extra_pictures_is_accepted():
     assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
     image = opened(normalise_photo(out.getvalue()))
     assert image.size == (600, 771) and image.getpixel((300, 400))[0] > 180
+
+
+def test_a_png_of_more_than_16_megapixels_is_refused_from_its_header():
+    # 7000 x 7000 px in 160 KB: decoding it would take hundreds of megabytes.
+    source = flat_png(7000, 7000)
+    assert len(source) < 200_000
+    with pytest.raises(PhotoError, match=r"too many pixels .*7000 x 7000.*16 megapixels"):
+        normalise_photo(source)
+
+
+def test_a_png_of_16_megapixels_is_still_accepted():
+    assert opened(normalise_photo(flat_png(4000, 4000))).size == (600, 771)
+
+
+def test_a_progressive_jpeg_is_bounded_like_a_png():
+    # libjpeg holds a progressive JPEG whole while decoding it: it cannot be decoded reduced.
+    with pytest.raises(PhotoError, match="too many pixels"):
+        normalise_photo(halves_jpeg((6000, 4000), progressive=True))
+
+
+@pytest.mark.parametrize("size", [(4000, 3000), (8000, 6000)])
+def test_a_12_or_48_megapixel_phone_jpeg_is_cropped_where_the_user_chose(size):
+    width, height = size
+    # The crop lies on the blue right half, in pixels of the full-size photo.
+    crop = CropBox(width * 0.55, height * 0.1, width * 0.35, width * 0.35 * 45 / 35)
+    stored = opened(normalise_photo(halves_jpeg(size), crop))
+    assert stored.size == (600, 771)
+    colours = stored.getcolors(maxcolors=1_000_000)
+    bluish = sum(count for count, (r, g, b) in colours if b > 150 and g < 80)
+    assert bluish / (stored.width * stored.height) > 0.99
+
+
+def test_the_minimum_size_is_checked_in_pixels_of_the_full_photo():
+    # 310 x 400 px of a 48 MP photo is enough, though it is decoded at half size.
+    stored = opened(normalise_photo(halves_jpeg((8000, 6000)), CropBox(5000, 1000, 310, 400)))
+    assert stored.size[0] >= MIN_WIDTH and stored.size[1] >= MIN_HEIGHT
+    with pytest.raises(PhotoError, match=r"too small after cropping \(290 x 373 px\)"):
+        normalise_photo(halves_jpeg((8000, 6000)), CropBox(5000, 1000, 290, 373))
+
+
+def _quadrants(size, orientation) -> bytes:
+    """A JPEG of four coloured quadrants, tagged with an EXIF orientation."""
+    width, height = size
+    image = Image.new("RGB", size, (230, 30, 30))
+    image.paste((30, 200, 30), (width // 2, 0, width, height // 2))
+    image.paste((30, 30, 220), (0, height // 2, width // 2, height))
+    image.paste((240, 240, 40), (width // 2, height // 2, width, height))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, exif=exif.tobytes())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_crop_of_a_rotated_photo_decoded_reduced_matches_the_crop_of_the_upright_photo(orientation):
+    source = _quadrants((6000, 4500), orientation)
+    upright = ImageOps.exif_transpose(Image.open(io.BytesIO(source)))
+    # A frame across the centre of the upright picture: every quadrant shows in it.
+    crop = CropBox(upright.width * 0.3, upright.height * 0.25, 1400, 1800)
+    expected = upright.crop((round(crop.x), round(crop.y), round(crop.x + crop.width),
+                             round(crop.y + crop.height))).resize((600, 771))
+    stored = opened(normalise_photo(source, crop))
+    assert stored.size == (600, 771)
+    for point in [(60, 60), (540, 60), (60, 710), (540, 710), (300, 385)]:
+        got, want = stored.getpixel(point), expected.getpixel(point)
+        assert all(abs(a - b) < 40 for a, b in zip(got, want)), (point, got, want)
+
+
+def test_a_photo_waits_for_a_free_slot_and_is_told_to_try_again_when_none_frees(monkeypatch):
+    monkeypatch.setattr(photos, "BUSY_AFTER_SECONDS", 0.01)
+    taken = [photos._slots.acquire(blocking=False) for _ in range(photos.CONCURRENT_PHOTOS)]
+    try:
+        assert all(taken)
+        with pytest.raises(PhotoBusy, match="busy .* try again"):
+            normalise_photo(image_bytes((700, 900)))
+    finally:
+        for _ in taken:
+            photos._slots.release()
+    assert opened(normalise_photo(image_bytes((700, 900)))).format == "JPEG"
+
+
+@pytest.mark.parametrize("crop", [CropBox(1.7e308, 0, 1.7e308, 1.7e308),
+                                  CropBox(0, 0, float("inf"), 900),
+                                  CropBox(float("nan"), 0, 700, 900)])
+def test_a_crop_of_huge_or_impossible_numbers_is_refused_as_outside_the_photo(crop):
+    with pytest.raises(PhotoError, match="outside the photo"):
+        normalise_photo(image_bytes((700, 900)), crop)

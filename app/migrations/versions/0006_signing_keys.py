@@ -17,7 +17,6 @@ from alembic import op
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import current_app
 
 
 # revision identifiers, used by Alembic.

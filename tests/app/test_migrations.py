@@ -25,3 +25,65 @@ def test_migrations_go_down_to_nothing_and_up_again(tmp_path):
         upgrade()
         assert "delegates" in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_signed_codes_migration_re_signs_unprinted_badges_and_reissues_printed_ones(tmp_path):
+    """Badges made before signed codes: a printed card's random code is refused as superseded,
+    its replacement waits at the desk, and an unprinted badge just gets a signed code."""
+    from datetime import date, datetime, timezone
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from app.models import Badge, Checkpoint, ScanDirection, ScanVerdict
+    from app.services.audit import Actor
+    from app.services.checkin import record_scan
+    from app.services.codes import parse_badge_code
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}",
+                      "INSTANCE_PATH": str(tmp_path)})
+    now = datetime.now(timezone.utc)
+    printed_code, unprinted_code = "A" * 32, "B" * 32
+    with app.app_context():
+        upgrade(revision="0005")
+        meta = sa.MetaData()
+        meta.reflect(db.engine)
+        t = meta.tables
+        with db.engine.begin() as conn:
+            conn.execute(t["events"].insert().values(
+                id=1, slug="old", name="Old", venue="", starts_on=date.today(), ends_on=date.today(),
+                timezone="UTC", host="", emergency_contact="", privacy_notice="", created_at=now))
+            conn.execute(t["categories"].insert().values(id=1, event_id=1, code="D", name="Delegate",
+                                                         colour="#D32F2F", self_service=True, layout=""))
+            conn.execute(t["checkpoints"].insert().values(id=1, event_id=1, code="MAIN", name="Main",
+                                                          single_entry=True))
+            for i in (1, 2):
+                conn.execute(t["delegates"].insert().values(
+                    id=i, event_id=1, category_id=1, reference=f"LY-AAAA-AAA{i}", status="approved",
+                    revision=2, submitted_by="applicant", honorific="", given_name=f"Person {i}",
+                    family_name="", printed_name=f"Person {i}", native_name="", position="",
+                    organisation="", country="MY", email=f"p{i}@example.my", phone="", nationality="",
+                    passport_number="", dietary_needs="", access_needs="", photo_file="x.jpg",
+                    status_note="", created_at=now, updated_at=now))
+            conn.execute(t["badges"].insert().values(id=1, delegate_id=1, version=1, code=printed_code,
+                                                     issued_at=now, printed_at=now, handed_over_at=now,
+                                                     revoked_reason=""))
+            conn.execute(t["badges"].insert().values(id=2, delegate_id=2, version=1, code=unprinted_code,
+                                                     issued_at=now, revoked_reason=""))
+        upgrade()
+
+        old, replacement = db.session.scalars(
+            sa.select(Badge).where(Badge.delegate_id == 1).order_by(Badge.version)).all()
+        assert old.code == printed_code and old.revoked_reason == "reissued"
+        assert replacement.version == 2 and replacement.printed_at is None
+        assert parse_badge_code(replacement.code).badge_id == replacement.id
+        unprinted = db.session.get(Badge, 2)
+        assert unprinted.revoked_at is None and parse_badge_code(unprinted.code).badge_id == 2
+
+        main = db.session.get(Checkpoint, 1)
+        actor = Actor.cli("test")
+        assert record_scan(main, printed_code, ScanDirection.IN, actor).verdict is ScanVerdict.SUPERSEDED
+        assert record_scan(main, unprinted_code, ScanDirection.IN, actor).verdict is \
+            ScanVerdict.UNKNOWN_CODE
+        db.session.remove()
+        db.engine.dispose()

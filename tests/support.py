@@ -75,13 +75,14 @@ def sample_photo() -> bytes:
 
 
 def make_person(event, *, photo: bytes | None = b"sample", stage: str = "submitted", **fields):
-    """An applicant made through the services, as far as `stage`: submitted, approved or badged.
+    """An applicant made through the services, as far as `stage`: submitted, approved, badged
+    (a badge issued, still at the desk) or handed_over (printed and given to its holder).
 
     `fields` are Application fields; the defaults make a valid delegate from Indonesia.
     `photo=None` makes one without a photo.
     """
     from app.services.audit import Actor
-    from app.services.issuance import issue_badge
+    from app.services.issuance import hand_over_badge, issue_badge, print_badge
     from app.services.registration import Application, register_delegate
     from app.services.vetting import approve_delegate
     values = dict(given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
@@ -92,8 +93,11 @@ def make_person(event, *, photo: bytes | None = b"sample", stage: str = "submitt
     actor = Actor.cli("test")
     person = register_delegate(event, Application(**values),
                                sample_photo() if photo == b"sample" else photo, actor)
-    if stage in ("approved", "badged"):
+    if stage in ("approved", "badged", "handed_over"):
         approve_delegate(person, actor, seen_revision=person.revision)
     if stage == "badged":
         issue_badge(person, actor)
+    if stage == "handed_over":
+        badge = print_badge(person, actor, seen_revision=person.revision).badges[0]
+        hand_over_badge(badge, actor, seen_revision=person.revision)
     return person

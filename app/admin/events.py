@@ -17,7 +17,7 @@ from ..auth.access import role_required
 from ..extensions import db
 from ..web import attempt
 from ..formkit import select_choices
-from ..models import Category, Checkpoint, Delegate, Delegation, Event, StaffRole, Zone
+from ..models import Category, Checkpoint, Delegate, Delegation, DoorDirections, Event, StaffRole, Zone
 from ..services import events
 from ..services.audit import Actor
 from ..services.countries import country_choices
@@ -120,7 +120,10 @@ class CheckpointForm(PartForm):
     code = StringField("Code", description="Door staff pick it, e.g. MAIN.")
     name = StringField("Name", description="e.g. Main entrance.")
     zone = SelectField("Zone it guards", validate_choice=False)
-    single_entry = BooleanField("Single entry: refuse a second entry without an exit", default=True)
+    single_entry = BooleanField("Single entry: refuse a second entry into the zone without an exit",
+                                default=True)
+    directions = SelectField("Direction", default=DoorDirections.BOTH.value,
+                             choices=select_choices((d.value, d.title) for d in DoorDirections))
 
     def offer(self, event):
         self.zone.choices = select_choices(

@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Checkpoint, ScanDirection, StaffRole
+from ..models import Checkpoint, Scan, ScanDirection, ScanFlag, ScanVerdict, StaffRole
 from ..models._types import MAX_ID
 from ..services.audit import Actor
-from ..services.checkin import NonceReused, ScanOutcome, record_scan
+from ..services.checkin import NonceReused, ScanOutcome, let_through, record_scan
 from ..services.codes import scanned_text_problem
 from ..services.countries import country_name
 from ..services.errors import ServiceError
@@ -29,11 +29,14 @@ def bad_request(error):
     return _error(400, "bad_request", error.description)
 
 
+DOOR_ROLES = (StaffRole.DOOR, StaffRole.SECURITY)
+
+
 @api_bp.before_request
 def require_door_staff():
     if not current_user.is_authenticated:
         return _error(401, "not_logged_in", "Log in as door staff first.")
-    if not current_user.has_role(StaffRole.DOOR):
+    if not current_user.has_role(*DOOR_ROLES):
         return _error(403, "not_allowed", "This account may not record scans.")
 
 
@@ -41,16 +44,18 @@ def require_door_staff():
 def create_scan():
     """Decide on a scanned code at a checkpoint and record the scan.
 
-    Body: {"code", "checkpoint" (code or id), "direction": "in"|"out",
-    "nonce" (optional, makes retries safe), "scanned_at" (optional ISO time)}.
+    Body: {"code" or "serial" (typed from a damaged badge), "checkpoint" (code or id),
+    "direction": "in"|"out", "nonce" (optional, makes retries safe), "scanned_at"
+    (optional ISO time), "offline_verdict" (a scan the door decided offline, uploaded later)}.
     """
     body = _json_object()
     if body is None:
         return _error(400, "bad_request", "Send a JSON object.")
-    code = body.get("code")
+    manual = "serial" in body and "code" not in body
+    code = body.get("serial" if manual else "code")
     problem = scanned_text_problem(code)
     if problem:
-        return _error(400, "bad_request", f"'code': {problem}")
+        return _error(400, "bad_request", f"'{'serial' if manual else 'code'}': {problem}")
     checkpoint = _checkpoint(body.get("checkpoint"))
     if checkpoint is None:
         return _error(400, "unknown_checkpoint", "'checkpoint' is not a known checkpoint.")
@@ -74,14 +79,46 @@ def create_scan():
         return _error(400, "bad_request", f"'device' {problem}.")
     # The browser's own name when the door page names no device.
     device = device or clean_text(request.user_agent.string)
+    offline_verdict = body.get("offline_verdict")
+    if offline_verdict is not None:
+        try:
+            offline_verdict = ScanVerdict(offline_verdict)
+        except ValueError:
+            return _error(400, "bad_request", "'offline_verdict' must be a verdict code.")
+        if scanned_at is None or not nonce:
+            return _error(400, "bad_request", "An offline scan needs its 'scanned_at' and 'nonce'.")
     try:
         outcome = record_scan(checkpoint, code, direction, Actor.current(), nonce=nonce,
-                              device=device[:120], scanned_at=scanned_at)
+                              device=device[:120], scanned_at=scanned_at, manual=manual,
+                              offline_verdict=offline_verdict)
     except NonceReused as exc:
         return _error(409, exc.code, exc.message)
     except ServiceError as exc:
         return _error(400, exc.code, exc.message)
     return jsonify(scan_json(outcome)), 200 if outcome.replayed else 201
+
+
+@api_bp.route("/scans/<int:scan_id>/override", methods=["POST"])
+def override_scan(scan_id: int):
+    """A supervisor (security office) lets a person refused as already inside through.
+
+    Body: {"reason"}. Answers the new, accepted scan.
+    """
+    if not current_user.has_role(StaffRole.SECURITY):
+        return _error(403, "not_allowed", "Only the security office may let a refused person through.")
+    refused = db.session.get(Scan, scan_id)
+    if refused is None:
+        return _error(404, "not_found", "No such scan.")
+    body = _json_object() or {}
+    reason = body.get("reason")
+    problem = _text_problem(reason, 1, 300)
+    if problem:
+        return _error(400, "bad_request", f"'reason' {problem}.")
+    try:
+        outcome = let_through(refused, reason, Actor.current())
+    except ServiceError as exc:
+        return _error(400, exc.code, exc.message)
+    return jsonify(scan_json(outcome)), 201
 
 
 def _json_object() -> dict | None:
@@ -132,11 +169,17 @@ def _checkpoint(value) -> Checkpoint | None:
 
 def scan_json(outcome: ScanOutcome) -> dict:
     person = outcome.delegate
+    scan = outcome.scan
     return {
-        "scan_id": outcome.scan.id,
+        "scan_id": scan.id,
         "verdict": outcome.verdict.value,
         "accepted": outcome.accepted,
         "title": outcome.verdict.title,
+        "detail": _detail(outcome),
+        "flag": scan.flag.value if scan.flag else None,
+        "alert": scan.flag is ScanFlag.REPORTED_LOST,
+        "manual": scan.manual,
+        "offline": scan.offline,
         "replayed": outcome.replayed,
         "checkpoint": outcome.scan.checkpoint.code,
         "checkpoint_name": outcome.scan.checkpoint.name,
@@ -153,6 +196,21 @@ def scan_json(outcome: ScanOutcome) -> dict:
             "category": person.category.code,
             "category_name": person.category.name,
             "category_colour": person.category.colour,
+            "zones": [{"code": zone.code, "name": zone.name} for zone in person.zones],
             "photo_url": url_for("door.scan_photo", scan_id=outcome.scan.id) if person.photo_file else None,
         } if person else None,
     }
+
+
+def _detail(outcome: ScanOutcome) -> str:
+    """The verdict's reason in the door's words where the title alone is not enough."""
+    entered = outcome.entered
+    if entered is not None:
+        event = entered.checkpoint.event
+        return f"Entered at {event.at_venue(entered.scanned_at).strftime('%H:%M')} through " \
+               f"{entered.checkpoint.name}."
+    if outcome.scan.flag is ScanFlag.EXIT_WITHOUT_ENTRY:
+        return "No entry was recorded: let them out, and tell the security office."
+    if outcome.scan.flag is ScanFlag.OVERRIDE:
+        return f"Let through by the security office: {outcome.scan.override_reason}"
+    return ""

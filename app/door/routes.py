@@ -34,7 +34,7 @@ def checkpoint_choices() -> list[tuple[str, str]]:
 
 
 @door_bp.route("/", methods=["GET", "POST"])
-@role_required(StaffRole.DOOR)
+@role_required(StaffRole.DOOR, StaffRole.SECURITY)
 def index():
     form = ScanForm()
     form.checkpoint.choices = select_choices(checkpoint_choices())
@@ -48,7 +48,7 @@ def index():
 
 
 @door_bp.route("/scans/<int:scan_id>/photo")
-@role_required(StaffRole.DOOR)
+@role_required(StaffRole.DOOR, StaffRole.SECURITY)
 def scan_photo(scan_id: int):
     """The photo of the person whose badge this staff member just scanned, and no one else's.
 

@@ -2,8 +2,8 @@
 from .audit import AuditEvent
 from .badge import Badge
 from .delegate import Delegate, delegate_zones
-from .enums import (OPEN_STATES, DelegateStatus, ScanDirection, ScanVerdict, StaffRole,
-                    SubmittedBy)
+from .enums import (OPEN_STATES, DelegateStatus, DoorDirections, ScanDirection, ScanFlag,
+                    ScanVerdict, StaffRole, SubmittedBy)
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
 from .scan import Scan
@@ -12,7 +12,7 @@ from .staff import LoginFailure, StaffUser
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
-    "DelegationInvitation", "Event", "LoginFailure", "OPEN_STATES", "Scan", "ScanDirection",
+    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "Scan", "ScanDirection", "ScanFlag",
     "ScanVerdict", "SigningKey", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

@@ -14,7 +14,8 @@ class _Coded(str, enum.Enum):
 
     @property
     def title(self) -> str:
-        return _TITLES.get(self, self.value.replace("_", " ").capitalize())
+        # Per class: equal codes of two enums ("in", "reported_lost") have their own titles.
+        return _TITLES.get(type(self), {}).get(self.value) or self.value.replace("_", " ").capitalize()
 
 
 class DelegateStatus(_Coded):
@@ -42,6 +43,8 @@ class StaffRole(_Coded):
     ACCREDITATION = "accreditation"
     DESK = "desk"
     DOOR = "door"
+    #: The host's security office: door overrides, the scan log, who is inside.
+    SECURITY = "security"
 
 
 class ScanDirection(_Coded):
@@ -59,31 +62,79 @@ class ScanVerdict(_Coded):
     NOT_VALID_NOW = "not_valid_now"
     WRONG_CHECKPOINT = "wrong_checkpoint"
     ALREADY_INSIDE = "already_inside"
+    NOT_HANDED_OVER = "not_handed_over"
+    REPORTED_LOST = "reported_lost"
+    WRONG_DIRECTION = "wrong_direction"
+
+
+class DoorDirections(_Coded):
+    """Which way a checkpoint lets people through."""
+
+    BOTH = "both"
+    IN = "in"
+    OUT = "out"
+
+    def allows(self, direction: ScanDirection) -> bool:
+        return self is DoorDirections.BOTH or self.value == direction.value
+
+
+class ScanFlag(_Coded):
+    """Why the security office should look at a scan."""
+
+    REPORTED_LOST = "reported_lost"
+    OFFLINE_CONFLICT = "offline_conflict"
+    EXIT_WITHOUT_ENTRY = "exit_without_entry"
+    OVERRIDE = "override"
 
 
 OPEN_STATES = frozenset({DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
 
 _TITLES = {
-    DelegateStatus.SUBMITTED: "Submitted",
-    DelegateStatus.NEEDS_INFO: "More information needed",
-    DelegateStatus.APPROVED: "Approved",
-    DelegateStatus.REJECTED: "Rejected",
-    SubmittedBy.APPLICANT: "The applicant",
-    SubmittedBy.LIAISON: "The liaison officer",
-    SubmittedBy.STAFF: "Staff (import)",
-    StaffRole.ADMIN: "Administrator",
-    StaffRole.ACCREDITATION: "Accreditation officer",
-    StaffRole.DESK: "Front desk",
-    StaffRole.DOOR: "Door staff",
-    ScanDirection.IN: "Entry",
-    ScanDirection.OUT: "Exit",
-    ScanVerdict.ACCEPTED: "Accepted",
-    ScanVerdict.UNKNOWN_CODE: "Unknown badge",
-    ScanVerdict.INVALID_SIGNATURE: "Forged or damaged badge code",
-    ScanVerdict.REVOKED: "Badge revoked",
-    ScanVerdict.SUPERSEDED: "Replaced by a newer badge",
-    ScanVerdict.NOT_APPROVED: "Person not approved",
-    ScanVerdict.NOT_VALID_NOW: "Badge not valid at this time",
-    ScanVerdict.WRONG_CHECKPOINT: "No access to this zone",
-    ScanVerdict.ALREADY_INSIDE: "Already inside (no exit recorded)",
+    DelegateStatus: {
+        DelegateStatus.SUBMITTED.value: "Submitted",
+        DelegateStatus.NEEDS_INFO.value: "More information needed",
+        DelegateStatus.APPROVED.value: "Approved",
+        DelegateStatus.REJECTED.value: "Rejected",
+    },
+    SubmittedBy: {
+        SubmittedBy.APPLICANT.value: "The applicant",
+        SubmittedBy.LIAISON.value: "The liaison officer",
+        SubmittedBy.STAFF.value: "Staff (import)",
+    },
+    StaffRole: {
+        StaffRole.ADMIN.value: "Administrator",
+        StaffRole.ACCREDITATION.value: "Accreditation officer",
+        StaffRole.DESK.value: "Front desk",
+        StaffRole.DOOR.value: "Door staff",
+        StaffRole.SECURITY.value: "Security office",
+    },
+    ScanDirection: {
+        ScanDirection.IN.value: "Entry",
+        ScanDirection.OUT.value: "Exit",
+    },
+    ScanVerdict: {
+        ScanVerdict.ACCEPTED.value: "Accepted",
+        ScanVerdict.UNKNOWN_CODE.value: "Unknown badge",
+        ScanVerdict.INVALID_SIGNATURE.value: "Forged or damaged badge code",
+        ScanVerdict.REVOKED.value: "Badge revoked",
+        ScanVerdict.SUPERSEDED.value: "Replaced by a newer badge",
+        ScanVerdict.NOT_APPROVED.value: "Person not approved",
+        ScanVerdict.NOT_VALID_NOW.value: "Badge not valid at this time",
+        ScanVerdict.WRONG_CHECKPOINT.value: "No access to this zone",
+        ScanVerdict.ALREADY_INSIDE.value: "Already inside (no exit recorded)",
+        ScanVerdict.NOT_HANDED_OVER.value: "Badge not handed over yet: send the holder to the desk",
+        ScanVerdict.REPORTED_LOST.value: "Reported lost: keep the badge, call security",
+        ScanVerdict.WRONG_DIRECTION.value: "Not allowed in this direction here",
+    },
+    DoorDirections: {
+        DoorDirections.BOTH.value: "Entry and exit",
+        DoorDirections.IN.value: "Entry only",
+        DoorDirections.OUT.value: "Exit only",
+    },
+    ScanFlag: {
+        ScanFlag.REPORTED_LOST.value: "Badge reported lost or stolen",
+        ScanFlag.OFFLINE_CONFLICT.value: "Offline decision differs from the server's",
+        ScanFlag.EXIT_WITHOUT_ENTRY.value: "Exit without an entry",
+        ScanFlag.OVERRIDE.value: "Let through by a supervisor",
+    },
 }

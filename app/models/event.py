@@ -9,7 +9,8 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import UTCDateTime, utcnow
+from ._types import UTCDateTime, coded_enum, utcnow
+from .enums import DoorDirections
 
 category_default_zones = Table(
     "category_default_zones",
@@ -120,8 +121,11 @@ class Checkpoint(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     #: Zone this door leads into; a badge needs it to enter. None: any approved badge.
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
-    #: Refuse a second entry without an exit in between.
+    #: Refuse a second entry into the zone (through any of its doors) without an exit in between.
     single_entry: Mapped[bool] = mapped_column(default=True)
+    #: Which way people may pass here: entry and exit, entry only, or exit only.
+    directions: Mapped[DoorDirections] = mapped_column(
+        coded_enum(DoorDirections), default=DoorDirections.BOTH, server_default="both")
 
     event: Mapped[Event] = relationship(back_populates="checkpoints")
     zone: Mapped[Zone | None] = relationship()

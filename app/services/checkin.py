@@ -1,24 +1,40 @@
-"""Door scans: the decision for a scanned code, and the record of every scan."""
+"""Door scans: the decision for a scanned code, and the record of every scan.
+
+The rules and their order live in door_rules.json, which the offline door page
+follows too: `_CHECKS` implements each named check here. Every decision about one
+person is taken under a lock on that person, so two doors deciding at once decide
+one after the other.
+"""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import (Badge, Checkpoint, Delegate, DelegateStatus, Event, Scan, ScanDirection,
-                      ScanVerdict, SigningKey)
+                      ScanFlag, ScanVerdict, SigningKey)
 from ..models._types import utcnow
-from .audit import Actor
+from .audit import Actor, record
 from .codes import clean_scanned_code, is_legacy_code, parse_badge_code
-from .errors import ServiceError
+from .errors import InvalidState, ServiceError
 from .keys import public_key
 from .locking import lock_delegate_scans
+from .people import clean_text
+from .presence import entry_if_inside
 
+RULES = json.loads(Path(__file__).with_name("door_rules.json").read_text(encoding="utf-8"))
+LOST_REASONS = frozenset(RULES["lost_reasons"])
 # A door's clock may be a little ahead of the server's; more than this is a wrong clock.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+# A supervisor lets a refused person through while they are still standing at the door.
+OVERRIDE_WINDOW = timedelta(minutes=15)
+SERIAL = re.compile(r"B(\d{6,8})-(\d{1,3})")
 
 
 class NonceReused(ServiceError):
@@ -35,19 +51,37 @@ class ScanOutcome:
     delegate: Delegate | None
     #: True when this nonce was seen before and the stored answer is returned.
     replayed: bool = False
+    #: For already_inside: the scan by which the person entered.
+    entered: Scan | None = None
 
     @property
     def accepted(self) -> bool:
         return self.verdict is ScanVerdict.ACCEPTED
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the rules look at for one scan."""
+
+    checkpoint: Checkpoint
+    direction: ScanDirection
+    badge: Badge | None
+    refusal: ScanVerdict | None  # from reading the code
+    when: datetime  # the door's time of the scan: validity days
+    as_of: datetime  # the badge's state then: now, or the scan time of an offline scan
+    entered: Scan | None  # the person is inside the checkpoint's zone since this scan
+
+
 def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, actor: Actor,
-                *, device: str = "", nonce: str | None = None,
-                scanned_at: datetime | None = None) -> ScanOutcome:
+                *, device: str = "", nonce: str | None = None, scanned_at: datetime | None = None,
+                manual: bool = False, offline_verdict: ScanVerdict | None = None) -> ScanOutcome:
     """Decide whether this code may pass this checkpoint now, and record the scan.
 
     `scanned_at` is the door's own time (kept for the record and the validity
     dates); the order of entries and exits is the order the server received them.
+    `manual`: `raw_code` is the serial printed on a damaged badge, typed by the guard.
+    `offline_verdict`: the door decided without the server; that decision is what
+    happened and is recorded, and a different one from the server flags a conflict.
     """
     now = utcnow()
     if scanned_at is not None and scanned_at > now + CLOCK_TOLERANCE:
@@ -60,15 +94,26 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         if earlier is not None:
             return _replay(earlier, checkpoint, raw_code, direction, staff_id)
 
-    badge, refusal = identify_badge(checkpoint.event_id, raw_code)
-    if badge is not None and direction is ScanDirection.IN and checkpoint.single_entry:
-        # Two lanes scanning copies of one badge at once: the second waits for
-        # the first to be recorded, then sees the person inside.
+    event_id = checkpoint.event_id
+    badge, refusal = badge_by_serial(event_id, raw_code) if manual else identify_badge(event_id, raw_code)
+    entered = None
+    if badge is not None:
+        # Two lanes scanning copies of one badge at once: the second waits for the
+        # first to be recorded, then sees the person inside.
         lock_delegate_scans(badge.delegate_id)
-    verdict = refusal or _decide(checkpoint, badge, direction, scanned_at or now)
-    scan = Scan(checkpoint=checkpoint, badge=badge, raw_code=raw_code, direction=direction,
-                verdict=verdict, scanned_at=scanned_at or now, recorded_at=now,
-                staff_id=staff_id, device=device[:120], nonce=nonce or None)
+        entered = entry_if_inside(badge.delegate_id, checkpoint.zone_id)
+    offline = offline_verdict is not None
+    facts = _Facts(checkpoint, direction, badge, refusal, when=scanned_at or now,
+                   as_of=(scanned_at or now) if offline else now, entered=entered)
+    decided = _decide(facts)
+    verdict = offline_verdict if offline else decided
+    scan = Scan(checkpoint=checkpoint, zone_id=checkpoint.zone_id, badge=badge,
+                delegate_id=badge.delegate_id if badge else None, raw_code=raw_code,
+                direction=direction, verdict=verdict, scanned_at=scanned_at or now,
+                recorded_at=now, staff_id=staff_id, device=device[:120], nonce=nonce or None,
+                manual=manual, offline=offline,
+                server_verdict=decided if offline and decided is not verdict else None)
+    _move_and_flag(scan, decided, entered)
     try:
         with db.session.begin_nested():
             db.session.add(scan)
@@ -79,7 +124,67 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         earlier = db.session.scalar(select(Scan).where(Scan.nonce == nonce))
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
     db.session.commit()
+    return _outcome(scan, entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
+
+
+def _move_and_flag(scan: Scan, decided: ScanVerdict, entered: Scan | None) -> None:
+    """Who the scan moves in or out, and what the security office should look at.
+
+    What happened at the door (the recorded verdict) moves people: an offline door that
+    let someone in let them in, whatever the server would have said.
+    """
+    if scan.verdict is ScanVerdict.ACCEPTED:
+        if scan.direction is ScanDirection.IN:
+            scan.moved = ScanDirection.IN
+        elif entered is not None:
+            scan.moved = ScanDirection.OUT
+    if ScanVerdict.REPORTED_LOST in (scan.verdict, decided):
+        scan.flag = ScanFlag.REPORTED_LOST
+    elif scan.server_verdict is not None:
+        scan.flag = ScanFlag.OFFLINE_CONFLICT
+    elif scan.verdict is ScanVerdict.ACCEPTED and scan.direction is ScanDirection.OUT \
+            and entered is None:
+        scan.flag = ScanFlag.EXIT_WITHOUT_ENTRY  # let out, but nobody saw them come in
+
+
+def let_through(refused: Scan, reason: str, actor: Actor) -> ScanOutcome:
+    """A supervisor lets a person refused as already inside enter anyway, with a reason.
+
+    The refusal stays in the log as it was; the entry is a new scan flagged as an override.
+    """
+    reason = clean_text(reason)[:300]
+    if not reason:
+        raise ServiceError("Say why the person may enter.", field="reason")
+    if refused.verdict is not ScanVerdict.ALREADY_INSIDE or refused.badge is None:
+        raise InvalidState("Only a refusal for \"already inside\" can be overridden at the door.")
+    if utcnow() - refused.recorded_at > OVERRIDE_WINDOW:
+        raise InvalidState("This refusal is too old to override; scan the badge again.")
+    lock_delegate_scans(refused.delegate_id)
+    if db.session.scalar(select(Scan.id).where(Scan.override_of_id == refused.id)):
+        raise InvalidState("This refusal was already overridden.")
+    scan = Scan(checkpoint=refused.checkpoint, zone_id=refused.zone_id, badge=refused.badge,
+                delegate_id=refused.delegate_id, raw_code=refused.raw_code,
+                direction=ScanDirection.IN, verdict=ScanVerdict.ACCEPTED, moved=ScanDirection.IN,
+                flag=ScanFlag.OVERRIDE, override_reason=reason, override_of_id=refused.id,
+                staff_id=actor.user.id if actor.user else None, device=refused.device,
+                manual=refused.manual)
+    db.session.add(scan)
+    db.session.flush()
+    record(actor, "scan.overridden", scan, after={"refused_scan": refused.id, "reason": reason,
+                                                  "badge": refused.badge.serial})
+    db.session.commit()
     return _outcome(scan)
+
+
+def badge_by_serial(event_id: int, serial: str) -> tuple[Badge | None, ScanVerdict | None]:
+    """The badge whose printed serial the guard typed (e.g. "B000123-2"), or unknown_code."""
+    match = SERIAL.fullmatch(clean_scanned_code(serial))
+    if match is None:
+        return None, ScanVerdict.UNKNOWN_CODE
+    badge = db.session.scalar(select(Badge).join(Badge.delegate).where(
+        Badge.id == int(match.group(1)), Badge.version == int(match.group(2)),
+        Delegate.event_id == event_id))
+    return (badge, None) if badge is not None else (None, ScanVerdict.UNKNOWN_CODE)
 
 
 def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerdict | None]:
@@ -119,43 +224,73 @@ def _replay(earlier: Scan, checkpoint: Checkpoint, raw_code: str, direction: Sca
     return _outcome(earlier, replayed=True)
 
 
-def _decide(checkpoint: Checkpoint, badge: Badge | None, direction: ScanDirection,
-            when: datetime) -> ScanVerdict:
-    if badge is None:
-        return ScanVerdict.UNKNOWN_CODE
-    delegate = badge.delegate
-    if badge.revoked_at is not None:
-        newer = any(other.version > badge.version for other in delegate.badges)
-        return ScanVerdict.SUPERSEDED if newer else ScanVerdict.REVOKED
-    if delegate.status is not DelegateStatus.APPROVED:
-        return ScanVerdict.NOT_APPROVED
-    if direction is ScanDirection.OUT:
-        return ScanVerdict.ACCEPTED  # leaving is always allowed
-    if not _within_event_days(delegate.event, when):
-        return ScanVerdict.NOT_VALID_NOW
-    if checkpoint.zone is not None and checkpoint.zone not in delegate.zones:
-        return ScanVerdict.WRONG_CHECKPOINT
-    if checkpoint.single_entry and _is_inside(checkpoint, delegate):
-        return ScanVerdict.ALREADY_INSIDE
+def _decide(facts: _Facts) -> ScanVerdict:
+    for rule in RULES["checks"]:
+        verdict = _CHECKS[rule["check"]](facts)
+        if verdict is not None:
+            return verdict
     return ScanVerdict.ACCEPTED
 
 
-def _within_event_days(event: Event, when: datetime) -> bool:
+def _code(f: _Facts) -> ScanVerdict | None:
+    return f.refusal
+
+
+def _revoked(f: _Facts) -> ScanVerdict | None:
+    badge = f.badge
+    if badge.revoked_at is None or badge.revoked_at > f.as_of:
+        return None
+    if badge.revoked_reason in LOST_REASONS:
+        return ScanVerdict.REPORTED_LOST
+    newer = any(other.version > badge.version for other in badge.delegate.badges)
+    return ScanVerdict.SUPERSEDED if newer else ScanVerdict.REVOKED
+
+
+def _approved(f: _Facts) -> ScanVerdict | None:
+    return None if f.badge.delegate.status is DelegateStatus.APPROVED else ScanVerdict.NOT_APPROVED
+
+
+def _handed_over(f: _Facts) -> ScanVerdict | None:
+    # A card from the printer tray opens nothing: badges work once an ID check handed them out.
+    handed = f.badge.handed_over_at
+    return None if handed is not None and handed <= f.as_of else ScanVerdict.NOT_HANDED_OVER
+
+
+def _direction(f: _Facts) -> ScanVerdict | None:
+    return None if f.checkpoint.directions.allows(f.direction) else ScanVerdict.WRONG_DIRECTION
+
+
+def _exit(f: _Facts) -> ScanVerdict | None:
+    return ScanVerdict.ACCEPTED if f.direction is ScanDirection.OUT else None  # people may leave
+
+
+def _validity(f: _Facts) -> ScanVerdict | None:
+    return None if within_event_days(f.badge.delegate.event, f.when) else ScanVerdict.NOT_VALID_NOW
+
+
+def _zone(f: _Facts) -> ScanVerdict | None:
+    zone_id = f.checkpoint.zone_id
+    if zone_id is None or any(zone.id == zone_id for zone in f.badge.delegate.zones):
+        return None
+    return ScanVerdict.WRONG_CHECKPOINT
+
+
+def _single_entry(f: _Facts) -> ScanVerdict | None:
+    return ScanVerdict.ALREADY_INSIDE if f.checkpoint.single_entry and f.entered else None
+
+
+_CHECKS = {"code": _code, "revoked": _revoked, "approved": _approved, "handed_over": _handed_over,
+           "direction": _direction, "exit": _exit, "validity": _validity, "zone": _zone,
+           "single_entry": _single_entry}
+
+
+def within_event_days(event: Event, when: datetime) -> bool:
     """Whether `when` falls on one of the event's days at the venue (the dates printed on badges)."""
     return event.starts_on <= event.at_venue(when).date() <= event.ends_on
 
 
-def _is_inside(checkpoint: Checkpoint, delegate: Delegate) -> bool:
-    """Whether the person's last accepted scan here was an entry (any badge version)."""
-    last = db.session.scalar(
-        select(Scan.direction).join(Scan.badge)
-        .where(Scan.checkpoint_id == checkpoint.id, Badge.delegate_id == delegate.id,
-               Scan.verdict == ScanVerdict.ACCEPTED)
-        .order_by(Scan.id.desc()).limit(1))
-    return last is ScanDirection.IN
-
-
-def _outcome(scan: Scan, replayed: bool = False) -> ScanOutcome:
+def _outcome(scan: Scan, replayed: bool = False, entered: Scan | None = None) -> ScanOutcome:
     badge = scan.badge
     return ScanOutcome(verdict=scan.verdict, scan=scan, badge=badge,
-                       delegate=badge.delegate if badge else None, replayed=replayed)
+                       delegate=badge.delegate if badge else None, replayed=replayed,
+                       entered=entered)

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Delegate, Event, StaffRole, StaffUser
 from . import events
 from .audit import Actor
-from .issuance import issue_badge
+from .issuance import hand_over_badge, print_badge
 from .people import normalise_phone
 from .photos import normalise_photo
 from .registration import Application, register_delegate
@@ -121,12 +121,15 @@ def _add_people(event: Event, count: int, rng: random.Random, actor: Actor) -> N
 
 
 def _give_state(delegate: Delegate, i: int, actor: Actor) -> None:
-    # Most approved with a badge, some waiting, a few needing information or rejected.
+    # Most approved: some wearing their badge, one waiting at the desk for collection, some
+    # still to print; some waiting for a decision, a few needing information or rejected.
     slot = i % 10
     if slot < 6:
         approve_delegate(delegate, actor, seen_revision=delegate.revision)
         if slot < 4:
-            issue_badge(delegate, actor)
+            badge = print_badge(delegate, actor, seen_revision=delegate.revision).badges[0]
+            if slot < 3:
+                hand_over_badge(badge, actor, seen_revision=delegate.revision)
     elif slot == 7:
         request_information(delegate, "Please upload a photo without sunglasses.", actor,
                             seen_revision=delegate.revision)

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import (Category, Checkpoint, Delegate, Delegation, DelegationInvitation, Event,
-                      Scan, Zone, category_default_zones, delegate_zones)
+from ..models import (Category, Checkpoint, Delegate, Delegation, DelegationInvitation,
+                      DoorDirections, Event, Scan, Zone, category_default_zones, delegate_zones)
 from ..models._types import utcnow
 from .audit import Actor, record, snapshot
 from .countries import country_name, is_country_code
@@ -40,7 +40,7 @@ PART_FIELDS = {
     Delegation: ("country", "name", "max_members"),
     Zone: ("code", "name"),
     Category: ("code", "name", "colour", "self_service", "default_zones"),
-    Checkpoint: ("code", "name", "zone", "single_entry"),
+    Checkpoint: ("code", "name", "zone", "single_entry", "directions"),
 }
 EVENT_FIELDS = ("slug", "name", "venue", "starts_on", "ends_on", "timezone", "host",
                 "emergency_contact", "registration_opens_at", "registration_closes_at",
@@ -285,14 +285,15 @@ def zones_by_code(event: Event, codes: list[str], field: str) -> list[Zone]:
 # --- checkpoints -----------------------------------------------------------
 
 def add_checkpoint(event: Event, code: str, name: str, zone: str, single_entry: bool,
-                   actor: Actor) -> Checkpoint:
-    values = _checked_checkpoint(event, None, code, name, zone, single_entry)
+                   actor: Actor, directions: str = DoorDirections.BOTH) -> Checkpoint:
+    values = _checked_checkpoint(event, None, code, name, zone, single_entry, directions)
     return _add(Checkpoint(event=event, **values), actor, "checkpoint.added")
 
 
 def update_checkpoint(checkpoint: Checkpoint, code: str, name: str, zone: str,
-                      single_entry: bool, actor: Actor) -> None:
-    values = _checked_checkpoint(checkpoint.event, checkpoint, code, name, zone, single_entry)
+                      single_entry: bool, actor: Actor, directions: str = DoorDirections.BOTH) -> None:
+    values = _checked_checkpoint(checkpoint.event, checkpoint, code, name, zone, single_entry,
+                                 directions)
     _apply(checkpoint, values, actor, "checkpoint.updated")
 
 
@@ -303,13 +304,17 @@ def remove_checkpoint(checkpoint: Checkpoint, actor: Actor) -> None:
 
 
 def _checked_checkpoint(event: Event, checkpoint: Checkpoint | None, code: str, name: str, zone: str,
-                        single_entry: bool) -> dict:
+                        single_entry: bool, directions: str) -> dict:
     values = _code_and_name(event, checkpoint, Checkpoint, code, name, CHECKPOINT_CODE,
                             "Use letters and digits, with - or _ between words (up to 32), "
                             "e.g. MAIN.", "Main entrance", 120)
     zone = (zone or "").strip()
     guarded = zones_by_code(event, [zone], "zone")[0] if zone else None
-    return {**values, "zone": guarded, "single_entry": bool(single_entry)}
+    try:
+        directions = DoorDirections(directions or DoorDirections.BOTH)
+    except ValueError:
+        raise ServiceError("Choose which way people may pass.", field="directions") from None
+    return {**values, "zone": guarded, "single_entry": bool(single_entry), "directions": directions}
 
 
 # --- what uses what --------------------------------------------------------

@@ -25,7 +25,7 @@ def staff_routes():
         view = app.view_functions[rule.endpoint]
         roles = getattr(view, "required_roles", None)
         if blueprint == "api":
-            roles = (StaffRole.DOOR,)  # enforced for the whole blueprint
+            roles = (StaffRole.DOOR, StaffRole.SECURITY)  # enforced for the whole blueprint
         url = rule.rule
         for arg in rule.arguments:
             url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "x")

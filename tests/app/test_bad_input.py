@@ -71,7 +71,7 @@ def test_scan_requests_no_scanner_sends_get_a_400_and_record_nothing(event, post
 
 
 def test_a_scan_with_a_device_name_and_an_offline_time_is_still_recorded(event, post_scan):
-    badge = make_person(event, stage="badged").current_badge
+    badge = make_person(event, stage="handed_over").current_badge
     response = post_scan({**SCAN, "code": badge.code, "device": "lane 2 (Zebra TC52)",
                           "scanned_at": "2026-11-28T08:15:00+08:00"})
     assert response.status_code == 201, response.get_data(as_text=True)

@@ -22,7 +22,7 @@ BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 def badged(event, **fields):
-    person = make_person(event, stage="badged", **fields)
+    person = make_person(event, stage="handed_over", **fields)
     return person.current_badge
 
 
@@ -77,7 +77,7 @@ def second_event():
 
 def test_a_badge_of_another_event_and_a_code_signed_with_its_key_are_refused(event):
     other = second_event()
-    theirs = make_person(other, stage="badged", country="MY").current_badge
+    theirs = make_person(other, stage="handed_over", country="MY").current_badge
     assert verdict(event, theirs.code) is ScanVerdict.INVALID_SIGNATURE
     # A code naming a badge of this event but signed with the other event's key.
     ours = badged(event)

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Checkpoint, Scan, ScanDirection, ScanVerdict
+from app.models import Checkpoint, Scan, ScanDirection, ScanFlag, ScanVerdict
 from app.services.audit import Actor
 from app.services.checkin import record_scan
-from app.services.issuance import reprint_badge
+from app.services.issuance import hand_over_badge, reprint_badge
 from app.services.vetting import reject_delegate
 from support import csrf_token, make_person
 
@@ -26,7 +26,7 @@ def person(event, photo_jpeg=None, category="D", email="vanna@example.kh"):
 
 
 def badged(event, photo_jpeg=None, category="D", email="vanna@example.kh"):
-    return make_person(event, stage="badged", category_code=category, email=email,
+    return make_person(event, stage="handed_over", category_code=category, email=email,
                        **VANNA).current_badge
 
 
@@ -67,12 +67,31 @@ def test_an_unknown_code_is_refused_and_recorded_with_its_raw_text(event, door):
     assert scan.raw_code == "HELLO WORLD <script>" and scan.badge is None
 
 
-def test_a_lost_badge_is_refused_as_superseded_after_reprint_and_the_new_one_works(event, door):
+def test_a_damaged_badge_is_refused_as_superseded_after_reprint_and_the_new_one_works(event, door):
     old = badged(event)
-    new = reprint_badge(old.delegate, "lost", ACTOR, seen_revision=old.delegate.revision).badges[0]
+    new = replace(old, "damaged")
     assert door(old.code)["verdict"] == "superseded"
     assert door(new.code)["verdict"] == "accepted"
     assert new.version == old.version + 1 and new.code != old.code
+
+
+@pytest.mark.parametrize("reason", ["lost", "stolen"])
+def test_a_badge_reported_lost_raises_an_alert_for_security(event, door, reason):
+    old = badged(event)
+    new = replace(old, reason)
+    result = door(old.code)
+    assert result["verdict"] == "reported_lost" and result["alert"] is True
+    assert "keep the badge, call security" in result["title"]
+    assert db.session.get(Scan, result["scan_id"]).flag is ScanFlag.REPORTED_LOST
+    assert door(new.code)["verdict"] == "accepted"
+
+
+def replace(badge, reason):
+    """A replacement printed at the desk and handed over to the holder."""
+    person = badge.delegate
+    new = reprint_badge(person, reason, ACTOR, seen_revision=person.revision).badges[0]
+    hand_over_badge(new, ACTOR, seen_revision=person.revision)
+    return new
 
 
 def test_a_badge_of_a_rejected_person_is_refused_as_revoked(event, door):
@@ -99,8 +118,7 @@ def test_a_second_entry_without_exit_is_refused_and_exit_then_entry_works(event,
 def test_entry_count_survives_a_reprint(event, door):
     badge = badged(event)
     door(badge.code)
-    new = reprint_badge(badge.delegate, "damaged", ACTOR,
-                        seen_revision=badge.delegate.revision).badges[0]
+    new = replace(badge, "damaged")
     assert door(new.code)["verdict"] == "already_inside"
 
 

@@ -26,7 +26,7 @@ def rows() -> dict[str, int]:
 @pytest.fixture
 def door(client, event, login):
     """A logged-in door account, its CSRF token, a working badge and the MAIN checkpoint's id."""
-    code = make_person(event, stage="badged").current_badge.code
+    code = make_person(event, stage="handed_over").current_badge.code
     login("door")
     main = db.session.scalar(select(Checkpoint.id).where(Checkpoint.code == "MAIN"))
     return {"token": csrf_token(client, "/door/"), "code": code, "main": main}

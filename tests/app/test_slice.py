@@ -47,22 +47,36 @@ def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
     assert "Siti Nurhaliza binti Omar" in pdf_text(pdf).replace("\n", " ")
     # The code carries nothing personal: it is not derived from the person's data.
     assert person.reference not in badge.code and "SITI" not in badge.code
+
+    def scan_at_the_door():
+        login("door")
+        token = csrf_token(client, "/door/")
+        response = client.post("/api/v1/scans", json={"code": qr_codes_in_pdf(pdf)[0],
+                                                      "checkpoint": "MAIN"},
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 201
+        return response.get_json()
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+    # Taken from the printer tray, the badge opens nothing.
+    assert scan_at_the_door()["verdict"] == "not_handed_over"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/door/")})
+    login("desk")
+    page = f"/staff/delegates/{person.id}"
+    client.post(f"/staff/badges/{badge.id}/hand-over",
+                data=hidden_fields(client, page, f"/staff/badges/{badge.id}/hand-over"))
+    assert badge.handed_over_at is not None
     client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
 
-    login("door")
-    token = csrf_token(client, "/door/")
-    scanned = qr_codes_in_pdf(pdf)[0]
-    response = client.post("/api/v1/scans", json={"code": scanned, "checkpoint": "MAIN"},
-                           headers={"X-CSRFToken": token})
-    assert response.status_code == 201
-    body = response.get_json()
+    body = scan_at_the_door()
     assert body["verdict"] == "accepted" and body["accepted"] is True
     assert body["person"]["name"] == "Siti Nurhaliza binti Omar"
     assert client.get(body["person"]["photo_url"]).mimetype == "image/jpeg"
-    assert db.session.scalar(select(Scan)).verdict is ScanVerdict.ACCEPTED
+    assert db.session.scalar(select(Scan).order_by(Scan.id.desc())).verdict is ScanVerdict.ACCEPTED
 
     actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"delegate.registered", "delegate.approved", "badge.issued", "badge.printed"} <= actions
+    assert {"delegate.registered", "delegate.approved", "badge.issued", "badge.printed",
+            "badge.handed_over"} <= actions
 
 
 def test_registration_with_errors_shows_them_and_stores_nothing(client, event, photo_jpeg):

@@ -69,7 +69,7 @@ def page(browser_launch, camera_video):
 
 @pytest.fixture
 def badge(event, photo_jpeg):
-    return make_person(event, photo=photo_jpeg, stage="badged", given_name="Nguyễn Thị",
+    return make_person(event, photo=photo_jpeg, stage="handed_over", given_name="Nguyễn Thị",
                        family_name="Hồng Nhung", honorific="Major General", country="VN",
                        organisation="General Department of Defence Intelligence").current_badge
 
@@ -117,7 +117,7 @@ def test_camera_reads_a_printed_badge_and_the_door_accepts_it_once(
 
 
 def test_scanner_typing_works_while_the_camera_is_on(event, camera_video, page, live_server, browser_login):
-    badge = make_person(event, stage="badged").current_badge
+    badge = make_person(event, stage="handed_over").current_badge
     write_y4m(camera_video, Image.new("RGB", (640, 480), BACKGROUND))  # no badge in view
     browser_login("door")
     open_door(page, live_server)
@@ -134,7 +134,7 @@ def test_scanner_typing_works_while_the_camera_is_on(event, camera_video, page, 
 
 def test_door_page_on_plain_http_says_the_camera_needs_https_and_scanner_still_works(
         event, page, live_server, browser_login):
-    badge = make_person(event, stage="badged").current_badge
+    badge = make_person(event, stage="handed_over").current_badge
     # The test server is on loopback, which browsers treat as secure; a phone on http://venue-wifi is not.
     page.add_init_script("Object.defineProperty(window, 'isSecureContext', {get: () => false})")
     browser_login("door")

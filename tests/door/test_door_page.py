@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def approved_badge(event, photo_jpeg):
-    return make_person(event, photo=photo_jpeg, stage="badged", given_name="Somchai",
+    return make_person(event, photo=photo_jpeg, stage="handed_over", given_name="Somchai",
                        family_name="Rattanakul", native_name="สมชาย รัตนกุล",
                        honorific="Lieutenant General", organisation="Armed Forces Security Center",
                        country="TH", category_code="E").current_badge

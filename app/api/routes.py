@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
+from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from ..services.audit import Actor
 from ..services.checkin import NonceReused, ScanOutcome, let_through, record_scan
 from ..services.codes import scanned_text_problem
 from ..services.countries import country_name
+from ..services.door_sync import door_snapshot, roster_photo
 from ..services.errors import ServiceError
 from ..services.people import clean_text, unstorable_character
 from . import api_bp
@@ -121,6 +123,43 @@ def override_scan(scan_id: int):
     return jsonify(scan_json(outcome)), 201
 
 
+@api_bp.route("/door/session")
+def door_session():
+    """Who is logged in on this door device, and a fresh CSRF token for its uploads."""
+    return jsonify({"user": current_user.email, "role": current_user.role.value,
+                    "may_override": current_user.has_role(StaffRole.SECURITY),
+                    "csrf_token": generate_csrf()})
+
+
+@api_bp.route("/door/sync")
+def door_sync():
+    """What the door device at ?checkpoint=ID needs to decide offline (ETag: fetched only when
+    something changed)."""
+    checkpoint = _checkpoint(request.args.get("checkpoint", type=int))
+    if checkpoint is None:
+        return _error(400, "unknown_checkpoint", "'checkpoint' is not a known checkpoint.")
+    snapshot = door_snapshot(checkpoint)
+    etag = f'"{snapshot["version"]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        return "", 304, {"ETag": etag, "Cache-Control": "private, no-cache"}
+    response = jsonify(snapshot)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@api_bp.route("/door/checkpoints/<int:checkpoint_id>/photos/<int:badge_id>")
+def door_photo(checkpoint_id: int, badge_id: int):
+    """The small photo of someone on the checkpoint's roster, kept by the device for offline use."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    photo = roster_photo(checkpoint, badge_id) if checkpoint else None
+    if photo is None:
+        return _error(404, "not_found", "No such photo on this checkpoint's roster.")
+    response = Response(photo, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
 def _json_object() -> dict | None:
     try:
         body = request.get_json(silent=True)
@@ -188,7 +227,9 @@ def scan_json(outcome: ScanOutcome) -> dict:
         "badge": {"serial": outcome.badge.serial, "version": outcome.badge.version}
         if outcome.badge else None,
         "person": {
+            "person_id": person.id,
             "name": person.printed_name,
+            "native_name": person.native_name,
             "honorific": person.honorific,
             "organisation": person.organisation,
             "country": person.country,

@@ -74,7 +74,10 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # A door device's roster, photos and page copies are personal data: gone with the login.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def _is_local(target: str) -> bool:

@@ -1,7 +1,10 @@
 """The door screen (with a no-JavaScript fallback) and the photo of the badge just scanned."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+import hashlib
+from pathlib import Path
+
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,6 +20,10 @@ from ..services.checkin import record_scan
 from ..services.people import clean_text
 from ..web import photo_response
 from . import door_bp
+
+
+# Set by the door page: the checkpoint stays chosen on a device, across logouts.
+CHECKPOINT_COOKIE = "lanyard_checkpoint"
 
 
 class ScanForm(FlaskForm):
@@ -38,6 +45,8 @@ def checkpoint_choices() -> list[tuple[str, str]]:
 def index():
     form = ScanForm()
     form.checkpoint.choices = select_choices(checkpoint_choices())
+    if request.method == "GET" and request.cookies.get(CHECKPOINT_COOKIE, "").isdigit():
+        form.checkpoint.data = request.cookies[CHECKPOINT_COOKIE]  # chosen before on this device
     outcome = None
     if form.validate_on_submit():
         checkpoint = db.session.get(Checkpoint, int(form.checkpoint.data)) or abort(400)
@@ -45,6 +54,26 @@ def index():
                               Actor.current(), device=clean_text(request.user_agent.string)[:120])
         form.code.data = ""
     return render_template("door/index.html", form=form, outcome=outcome)
+
+
+# What the door page runs: kept on the device by the service worker for offline use.
+DOOR_FILES = ("lanyard.css", "door/door.js", "door/store.js", "door/rules.js", "door/camera.js",
+              "vendor/zxing-wasm/index.js", "vendor/zxing-wasm/zxing_reader.wasm")
+
+
+@door_bp.route("/sw.js")
+@role_required(StaffRole.DOOR, StaffRole.SECURITY)
+def service_worker():
+    """The door page's service worker, versioned by the files it keeps."""
+    digest = hashlib.sha256()
+    for name in DOOR_FILES:
+        digest.update((Path(current_app.static_folder) / name).read_bytes())
+    script = render_template("door/sw.js", version=digest.hexdigest()[:16],
+                             page=url_for("door.index"),
+                             files=[url_for("static", filename=name) for name in DOOR_FILES])
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @door_bp.route("/scans/<int:scan_id>/photo")

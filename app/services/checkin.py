@@ -94,8 +94,7 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         if earlier is not None:
             return _replay(earlier, checkpoint, raw_code, direction, staff_id)
 
-    event_id = checkpoint.event_id
-    badge, refusal = badge_by_serial(event_id, raw_code) if manual else identify_badge(event_id, raw_code)
+    badge, refusal = _read(checkpoint, raw_code, manual)
     entered = None
     if badge is not None:
         # Two lanes scanning copies of one badge at once: the second waits for the
@@ -103,9 +102,8 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         lock_delegate_scans(badge.delegate_id)
         entered = entry_if_inside(badge.delegate_id, checkpoint.zone_id)
     offline = offline_verdict is not None
-    facts = _Facts(checkpoint, direction, badge, refusal, when=scanned_at or now,
-                   as_of=(scanned_at or now) if offline else now, entered=entered)
-    decided = _decide(facts)
+    decided = _decide(_Facts(checkpoint, direction, badge, refusal, when=scanned_at or now,
+                             as_of=(scanned_at or now) if offline else now, entered=entered))
     verdict = offline_verdict if offline else decided
     scan = Scan(checkpoint=checkpoint, zone_id=checkpoint.zone_id, badge=badge,
                 delegate_id=badge.delegate_id if badge else None, raw_code=raw_code,
@@ -125,6 +123,22 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
     db.session.commit()
     return _outcome(scan, entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
+
+
+def decide_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, *,
+                manual: bool = False, when: datetime | None = None) -> ScanVerdict:
+    """What the door would answer now for this code, recording nothing (a dry run)."""
+    now = utcnow()
+    badge, refusal = _read(checkpoint, raw_code, manual)
+    entered = entry_if_inside(badge.delegate_id, checkpoint.zone_id) if badge else None
+    return _decide(_Facts(checkpoint, direction, badge, refusal, when=when or now, as_of=now,
+                          entered=entered))
+
+
+def _read(checkpoint: Checkpoint, raw_code: str, manual: bool):
+    if manual:
+        return badge_by_serial(checkpoint.event_id, raw_code)
+    return identify_badge(checkpoint.event_id, raw_code)
 
 
 def _move_and_flag(scan: Scan, decided: ScanVerdict, entered: Scan | None) -> None:

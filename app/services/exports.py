@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from ..database import hold_write_lock
 from ..extensions import db
 from ..models import Delegate, Delegation, Event
 from .audit import Actor, record
@@ -85,6 +86,7 @@ def export_delegates(event: Event, fmt: str, actor: Actor, *, delegation: Delega
     """The event's (or one delegation's) delegates as a file; the export is audited."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; use csv or xlsx.")
+    hold_write_lock()  # a download (GET) that writes its audit record: current data, no clash
     query = select(Delegate).where(Delegate.event_id == event.id)
     if delegation is not None:
         query = query.where(Delegate.delegation_id == delegation.id)

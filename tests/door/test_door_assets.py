@@ -43,7 +43,8 @@ def test_door_page_loads_only_this_apps_files_and_the_policy_allows_no_other_ori
     parser = _Links()
     parser.feed(response.get_data(as_text=True))
     scripts = [url for url in parser.urls if url.endswith(".js")]
-    assert scripts == ["/static/vendor/zxing-wasm/index.js", "/static/door/camera.js", "/static/door/door.js"]
+    assert scripts == ["/static/vendor/zxing-wasm/index.js", "/static/door/camera.js",
+                       "/static/door/store.js", "/static/door/rules.js", "/static/door/door.js"]
     assert all(url.startswith("/") and not url.startswith("//") for url in parser.urls), parser.urls
     for url in scripts:
         assert client.get(url).status_code == 200, url

@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(scan)
     app.cli.add_command(delegates)
     app.cli.add_command(badges_group)
+    app.cli.add_command(venue_certificate)
 
 
 def ensure_schema() -> None:
@@ -114,6 +115,31 @@ def _request_context():
     # scan_json builds photo URLs; give it a request context to build them in.
     from flask import current_app
     return current_app.test_request_context("/")
+
+
+@click.command("venue-certificate")
+@click.option("--name", "names", multiple=True, help="Host name door devices open, e.g. lanyard.venue.lan.")
+@click.option("--ip", "addresses", multiple=True, help="IP address door devices open, e.g. 10.20.0.5.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the files (default: tls/ in the instance folder).")
+@click.option("--days", default=60, show_default=True, type=click.IntRange(1, 825))
+def venue_certificate(names: tuple[str, ...], addresses: tuple[str, ...], out_dir: str | None,
+                      days: int) -> None:
+    """Make a certificate authority for door devices and an HTTPS certificate it signs."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .services.tls import make_venue_certificates
+    try:
+        files = make_venue_certificates(Path(out_dir or Path(current_app.instance_path) / "tls"),
+                                        list(names), list(addresses), days=days)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Install on every door device (as a trusted certificate): {files.ca_certificate}")
+    click.echo("Serve Lanyard with:")
+    click.echo(f"  gunicorn -w 2 -b 0.0.0.0:443 --certfile {files.certificate} "
+               f"--keyfile {files.key} 'app:create_app()'")
 
 
 @click.group("badges")

@@ -45,3 +45,70 @@ def test_scanner_typing_a_code_shows_accepted_with_photo_then_refused_on_second_
     expect(verdict).to_have_attribute("data-code", "already_inside")
     assert verdict.locator(".verdict-word").inner_text() == "REFUSED"
     assert "Already inside" in verdict.inner_text()
+
+
+def test_on_a_390_px_phone_everything_fits_and_one_thumb_reaches_it(
+        event, photo_jpeg, browser, live_server, staff):
+    from support import PASSWORD
+    badge = approved_badge(event, photo_jpeg)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    user = staff("door")
+    phone.goto(f"{live_server}/login")
+    phone.fill("input[name=email]", user.email)
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/door/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The direction is two large buttons on screen, readable, and a tap picks one.
+    exit_button = phone.get_by_text("Exit", exact=True)
+    box = exit_button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 44
+    assert exit_button.evaluate("e => getComputedStyle(e).color") != exit_button.evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+    exit_button.tap()
+    assert phone.locator("input[name=direction][value=out]").is_checked()
+    phone.get_by_text("Entry", exact=True).tap()
+    select = phone.locator("select[name=checkpoint]")
+    assert select.bounding_box()["width"] <= 390
+    phone.select_option("select[name=checkpoint]", label="Main entrance (22nd ASEAN Military Intelligence Meeting)")
+    phone.locator("input[name=code]").fill(badge.code)
+    phone.locator("input[name=code]").press("Enter")
+    verdict = phone.locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-code", "accepted")
+    # The verdict fills the screen, with the photo large enough for a face check...
+    cover = verdict.bounding_box()
+    assert cover["width"] >= 389 and cover["height"] >= 843
+    assert verdict.locator("img").bounding_box()["height"] >= 250
+    # ...then clears itself and the page is ready for the next badge.
+    expect(verdict).to_be_hidden(timeout=8000)
+    # The checkpoint chosen stays chosen on this device.
+    phone.reload()
+    assert phone.locator("select[name=checkpoint] option:checked").inner_text().startswith("Main entrance")
+    context.close()
+
+
+def test_a_page_not_on_a_secure_address_says_what_does_not_work(event, page, live_server, browser_login):
+    browser_login("door")
+    page.add_init_script("Object.defineProperty(window, 'isSecureContext', {get: () => false})")
+    page.goto(f"{live_server}/door/")
+    notice = page.locator("[data-insecure]")
+    expect(notice).to_be_visible()
+    assert "offline scanning" in notice.inner_text() and "https://" in notice.inner_text()
+
+
+def test_already_inside_says_when_and_where_the_person_entered(event, photo_jpeg, page, live_server,
+                                                               browser_login):
+    badge = approved_badge(event, photo_jpeg)
+    browser_login("door")
+    page.goto(f"{live_server}/door/")
+    page.select_option("select[name=checkpoint]", label="Main entrance (22nd ASEAN Military Intelligence Meeting)")
+    for _ in range(2):
+        page.locator("input[name=code]").fill(badge.code)
+        page.locator("input[name=code]").press("Enter")
+        expect(page.locator("[data-verdict] .verdict-word")).to_be_visible()
+        if page.locator("[data-verdict]").get_attribute("data-code") == "accepted":
+            page.get_by_role("button", name="Next badge").click()
+    verdict = page.locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-code", "already_inside")
+    assert "through Main entrance" in verdict.locator(".verdict-detail").inner_text()

@@ -48,7 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import auth_bp
     from .register import register_bp
     from .liaison import liaison_bp
-    from .staff import staff_bp
+    from .vetting import vetting_bp
+    from .desk import desk_bp
     from .door import door_bp
     from .admin import admin_bp
     from .api import api_bp
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Before the routes are added: every <int:...> in them is a row id.
     app.url_map.converters["int"] = RowId
-    for blueprint in (auth_bp, register_bp, liaison_bp, staff_bp, door_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, register_bp, liaison_bp, vetting_bp, desk_bp, door_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     install_web_defaults(app)
 

@@ -18,8 +18,8 @@ from .forms import LoginForm
 
 HOME_BY_ROLE = {
     StaffRole.ADMIN: "admin.index",
-    StaffRole.ACCREDITATION: "staff.queue",
-    StaffRole.DESK: "staff.desk",
+    StaffRole.ACCREDITATION: "vetting.queue",
+    StaffRole.DESK: "desk.search",
     StaffRole.DOOR: "door.index",
     StaffRole.SECURITY: "door.index",
 }

@@ -143,13 +143,13 @@ def test_an_event_set_up_in_the_admin_pages_takes_registrations_and_prints_badge
     assert [z.code for z in person.zones] == ["1", "VIP"]
 
     login("accreditation")
-    client.post(f"/staff/delegates/{person.id}/approve",
-                data=hidden_fields(client, "/staff/queue", f"/staff/delegates/{person.id}/approve"))
+    client.post(f"/vetting/people/{person.id}/approve",
+                data=hidden_fields(client, "/vetting/queue", f"/vetting/people/{person.id}/approve"))
     log_out(client)
     login("desk")
-    response = client.post(f"/staff/delegates/{person.id}/print",
-                           data=hidden_fields(client, f"/staff/delegates/{person.id}",
-                                              f"/staff/delegates/{person.id}/print"))
+    response = client.post(f"/desk/people/{person.id}/print",
+                           data=hidden_fields(client, f"/desk/people/{person.id}",
+                                              f"/desk/people/{person.id}/print"))
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:300]
     assert "Siti Nurhaliza binti Omar" in pdf_text(response.data).replace("\n", " ")
 
@@ -174,7 +174,7 @@ def test_an_event_created_empty_opens_on_every_page(client, login):
                 f"/admin/events/{event.id}/zones", f"/admin/events/{event.id}/categories",
                 f"/admin/events/{event.id}/checkpoints", f"/admin/events/{event.id}/badges",
                 f"/admin/events/{event.slug}/delegates", f"/admin/events/{event.slug}/invitations",
-                f"/events/{event.slug}/register", "/staff/desk", "/staff/queue", "/door/"):
+                f"/events/{event.slug}/register", "/desk/", "/vetting/queue", "/door/"):
         assert client.get(url).status_code == 200, url
 
 

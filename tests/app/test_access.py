@@ -74,7 +74,7 @@ def test_staff_without_the_role_are_refused(client, login, endpoint, url, method
 
 def test_photos_are_never_served_without_a_login(client, event):
     person = make_person(event)
-    url = f"/staff/delegates/{person.id}/photo"
+    url = f"/vetting/people/{person.id}/photo"
     assert client.get(url).status_code == 302
     # Stored outside every folder the app serves as static files.
     photos = Path(client.application.config["LANYARD_PHOTO_DIR"]).resolve()
@@ -86,7 +86,7 @@ def test_a_form_post_without_csrf_token_is_refused(client, event, login):
     from app.models import DelegateStatus
     person = make_person(event)
     login("accreditation")
-    response = client.post(f"/staff/delegates/{person.id}/approve", data={})
+    response = client.post(f"/vetting/people/{person.id}/approve", data={})
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
     assert person.status is DelegateStatus.SUBMITTED
@@ -104,7 +104,7 @@ def test_login_with_a_wrong_password_is_refused(client, staff):
                                            "email": user.email, "password": "wrong password!"})
     assert response.status_code == 200
     assert "E-mail or password is not right." in response.get_data(as_text=True)
-    assert client.get("/staff/desk").status_code == 302
+    assert client.get("/desk/").status_code == 302
 
 
 def test_passwords_are_stored_as_argon2id_hashes(staff):

@@ -125,7 +125,7 @@ def test_a_nul_byte_in_the_login_form_is_refused(client, staff):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("url", ["/staff/desk?q=%00", "/events/%00/register",
+@pytest.mark.parametrize("url", ["/desk/?q=%00", "/events/%00/register",
                                  "/events/amim22/application/%00"])
 def test_a_nul_byte_in_an_address_or_its_query_is_refused(client, event, login, url):
     login("desk")
@@ -134,8 +134,8 @@ def test_a_nul_byte_in_an_address_or_its_query_is_refused(client, event, login, 
     assert "NUL" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/staff/delegates/2147483648", "/staff/delegates/99999999999999999999",
-                                 "/staff/delegates/0", "/staff/delegates/99999999999999999999/photo"])
+@pytest.mark.parametrize("url", ["/desk/people/2147483648", "/desk/people/99999999999999999999",
+                                 "/desk/people/0", "/desk/people/99999999999999999999/photo"])
 def test_an_id_in_an_address_past_what_the_database_holds_is_not_found(client, event, login, url):
     login("desk")
     assert client.get(url).status_code == 404
@@ -143,7 +143,7 @@ def test_an_id_in_an_address_past_what_the_database_holds_is_not_found(client, e
 
 @pytest.mark.parametrize("role,url", [("admin", "/admin/audit?page=99999999999999999999"),
                                       ("admin", "/admin/audit?page=-5"),
-                                      ("accreditation", "/staff/queue?page=99999999999999999999")])
+                                      ("accreditation", "/vetting/queue?page=99999999999999999999")])
 def test_a_page_number_past_any_page_shows_an_empty_page(client, event, login, role, url):
     login(role)
     assert client.get(url).status_code == 200

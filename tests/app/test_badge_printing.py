@@ -46,8 +46,8 @@ def image_count(pdf: bytes) -> int:
 
 def print_badge(client, person, **extra):
     """Press a Print button on the person's page, as the desk does."""
-    action = f"/staff/delegates/{person.id}/print"
-    return client.post(action, data={**hidden_fields(client, f"/staff/delegates/{person.id}", action),
+    action = f"/desk/people/{person.id}/print"
+    return client.post(action, data={**hidden_fields(client, f"/desk/people/{person.id}", action),
                                      **extra})
 
 
@@ -125,9 +125,9 @@ def test_the_desk_sees_the_badge_before_printing_and_characters_that_cannot_prin
     person = approved(event, photo_jpeg, name="Nurul", family="Aqilah", country="BN",
                       printed="Nurul Aqilah \U0001F396")
     login("desk")
-    page = client.get(f"/staff/delegates/{person.id}").get_data(as_text=True)
+    page = client.get(f"/desk/people/{person.id}").get_data(as_text=True)
     assert "U+1F396" in page and "cannot be printed" in page
-    preview = client.get(f"/staff/delegates/{person.id}/badge-preview.png")
+    preview = client.get(f"/desk/people/{person.id}/badge-preview.png")
     assert preview.mimetype == "image/png"
     assert db.session.scalar(select(Badge)) is None  # a preview issues nothing
 
@@ -138,8 +138,8 @@ def test_a_print_run_puts_a_delegation_on_a4_sheets_and_every_qr_decodes(
                        email=f"o{i}@example.sg") for i in range(11)]
     approved(event, photo_jpeg, name="Other", family="Delegation", country="TH")
     login("desk")
-    response = client.post("/staff/print-batch", data={
-        "csrf_token": csrf_token(client, "/staff/print-batch"), "delegation": "SG",
+    response = client.post("/desk/print-run", data={
+        "csrf_token": csrf_token(client, "/desk/print-run"), "delegation": "SG",
         "category": "", "sheet": "a4-2x5-cr80", "only_unprinted": "y"})
     assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:500]
     assert page_sizes(response.data) == [tuple(round(v, 1) for v in A4)] * 2
@@ -148,8 +148,8 @@ def test_a_print_run_puts_a_delegation_on_a4_sheets_and_every_qr_decodes(
     assert sorted(qr_codes_in_pdf(response.data)) == sorted(b.code for b in badges)
     assert {b.delegate_id for b in badges} == {p.id for p in people}
 
-    again = client.post("/staff/print-batch", data={
-        "csrf_token": csrf_token(client, "/staff/print-batch"), "delegation": "SG",
+    again = client.post("/desk/print-run", data={
+        "csrf_token": csrf_token(client, "/desk/print-run"), "delegation": "SG",
         "sheet": "", "only_unprinted": "y"})
     assert "Nobody to print" in again.get_data(as_text=True)
 
@@ -177,8 +177,8 @@ def test_a_stolen_badge_is_stopped_now_and_its_replacement_is_a_new_version(clie
     person = approved(event, photo_jpeg)
     old = issue_badge(person, ACTOR)
     login("desk")
-    page = f"/staff/delegates/{person.id}"
-    response = client.post(f"/staff/badges/{old.id}/revoke",
+    page = f"/desk/people/{person.id}"
+    response = client.post(f"/desk/badges/{old.id}/revoke",
                            data={"csrf_token": csrf_token(client, page), "reason": "stolen"})
     assert response.status_code == 302
     main = next(c for c in event.checkpoints if c.code == "MAIN")
@@ -201,7 +201,7 @@ def test_a_handed_over_badge_is_not_printed_again_with_the_same_code(client, eve
     hand_over_badge(badge, ACTOR, seen_revision=person.revision)
     login("desk")
     # The page offers no print button any more: post the one a page loaded earlier had.
-    page = f"/staff/delegates/{person.id}"
+    page = f"/desk/people/{person.id}"
     response = client.post(f"{page}/print", data=hidden_fields(client, page, f"{page}/reprint"))
     assert response.status_code == 302
     assert "second working copy" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -232,7 +232,7 @@ def test_the_badge_preview_never_shows_the_live_code(client, event, login, photo
     person = approved(event, photo_jpeg)
     badge = issue_badge(person, ACTOR)
     login("desk")
-    png = client.get(f"/staff/delegates/{person.id}/badge-preview.png").data
+    png = client.get(f"/desk/people/{person.id}/badge-preview.png").data
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
     assert decoded and badge.code not in decoded
 
@@ -256,10 +256,10 @@ def test_a_liaison_officer_takes_a_delegations_badges_against_a_signed_receipt(
     badges = print_run(event, people[:2], ACTOR).badges
     badges.append(issue_badge(people[2], ACTOR))  # not printed yet: it stays at the desk
     login("desk")
-    page = client.get("/staff/hand-over-delegation?delegation=VN").get_data(as_text=True)
+    page = client.get("/desk/hand-over-delegation?delegation=VN").get_data(as_text=True)
     assert badges[0].serial in page and badges[2].serial not in page
-    response = client.post("/staff/hand-over-delegation", data={
-        **hidden_fields(client, "/staff/hand-over-delegation?delegation=VN", ""), "delegation": "VN",
+    response = client.post("/desk/hand-over-delegation", data={
+        **hidden_fields(client, "/desk/hand-over-delegation?delegation=VN", ""), "delegation": "VN",
         "receiver": "Lt Col Trần Thị <b>Hương</b>"})
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
@@ -269,7 +269,7 @@ def test_a_liaison_officer_takes_a_delegations_badges_against_a_signed_receipt(
     assert [b.handed_over_at is not None for b in badges] == [True, True, False]
     audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "badge.handed_over")).all()
     assert {a.after["to"] for a in audit} == {"Lt Col Trần Thị <b>Hương</b>"}
-    again = client.post("/staff/hand-over-delegation", data={
-        "csrf_token": csrf_token(client, "/staff/hand-over-delegation"), "delegation": "VN",
+    again = client.post("/desk/hand-over-delegation", data={
+        "csrf_token": csrf_token(client, "/desk/hand-over-delegation"), "delegation": "VN",
         "shown": "", "receiver": "Someone"})
     assert "no printed badges waiting" in again.get_data(as_text=True)

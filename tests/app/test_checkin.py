@@ -167,7 +167,7 @@ def test_door_staff_see_the_photo_of_the_badge_they_scanned_only(event, door, cl
     other = person(event, photo_jpeg, email="other@example.kh")
     result = door(badge.code)
     assert client.get(result["person"]["photo_url"]).mimetype == "image/jpeg"
-    assert client.get(f"/staff/delegates/{other.id}/photo").status_code == 403
+    assert client.get(f"/desk/people/{other.id}/photo").status_code == 403
 
 
 def test_every_verdict_has_a_title_for_the_door_screen():

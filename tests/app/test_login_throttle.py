@@ -123,13 +123,13 @@ def test_the_owner_with_a_device_cookie_logs_in_at_once_from_a_new_address_durin
     assert try_login(client, desk.email, PASSWORD, OWNER_HOME).status_code == 302
     cookie = client.get_cookie(logins.DEVICE_COOKIE, path="/login")
     assert cookie.http_only and cookie.same_site == "Strict"
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
     wear_down(app, desk.email, clock, 15)
     stranger = try_login(app.test_client(), desk.email, PASSWORD, OWNER_TRAVELLING)
     assert stranger.status_code == 429 and stranger.headers["Retry-After"] == "900"
     response = try_login(client, desk.email, PASSWORD, OWNER_TRAVELLING)
     assert response.status_code == 302
-    assert client.get("/staff/desk").status_code == 200
+    assert client.get("/desk/").status_code == 200
 
 
 def test_a_stolen_device_cookie_is_slowed_down_on_its_own(app, client, staff, clock, password_checks):
@@ -150,7 +150,7 @@ def test_a_stolen_device_cookie_is_slowed_down_on_its_own(app, client, staff, cl
 def test_a_device_cookie_helps_only_the_account_it_names(app, client, staff, clock):
     desk, door = staff("desk"), staff("door")
     try_login(client, desk.email, PASSWORD, OWNER_HOME)
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
     attack(app, door.email, 5)
     assert try_login(client, door.email, PASSWORD, OWNER_HOME).status_code == 429
 
@@ -160,7 +160,7 @@ def test_a_successful_login_clears_the_failures(app, client, staff, clock):
     attack(app, desk.email, 5)
     clock.advance(1)
     assert try_login(client, desk.email, PASSWORD, OWNER_HOME).status_code == 302
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
     assert attack(app, desk.email, 5) == [200] * 5
 
 

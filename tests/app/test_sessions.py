@@ -23,9 +23,9 @@ def log_in(client, user, password=PASSWORD):
 def test_a_copied_session_cookie_dies_when_its_owner_logs_out(app, client, login):
     login("desk")
     thief = copy_session(client, app)
-    assert thief.get("/staff/desk").status_code == 200
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
-    response = thief.get("/staff/desk")
+    assert thief.get("/desk/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
+    response = thief.get("/desk/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -43,15 +43,15 @@ def test_a_copied_session_cookie_dies_when_an_admin_sets_a_new_password(app, cli
     victim = app.test_client()
     log_in(victim, desk)
     thief = copy_session(victim, app)
-    assert thief.get("/staff/desk").status_code == 200
+    assert thief.get("/desk/").status_code == 200
     login("admin")
     client.post(f"/admin/users/{desk.id}/password",
                 data={"csrf_token": csrf_token(client, "/admin/users"),
                       "password": "another long passphrase"})
-    assert thief.get("/staff/desk").status_code == 302
-    assert victim.get("/staff/desk").status_code == 302
+    assert thief.get("/desk/").status_code == 302
+    assert victim.get("/desk/").status_code == 302
     log_in(victim, desk, "another long passphrase")
-    assert victim.get("/staff/desk").status_code == 200
+    assert victim.get("/desk/").status_code == 200
 
 
 def test_a_copied_session_cookie_dies_when_the_account_is_switched_off_and_on(app, client, login,

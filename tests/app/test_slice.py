@@ -22,22 +22,22 @@ def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
     assert person.photo_file
 
     login("accreditation")
-    queue = client.get("/staff/queue").get_data(as_text=True)
+    queue = client.get("/vetting/queue").get_data(as_text=True)
     assert "Siti Nurhaliza binti Omar" in queue
-    response = client.post(f"/staff/delegates/{person.id}/approve",
-                           data=hidden_fields(client, "/staff/queue",
-                                              f"/staff/delegates/{person.id}/approve"))
+    response = client.post(f"/vetting/people/{person.id}/approve",
+                           data=hidden_fields(client, "/vetting/queue",
+                                              f"/vetting/people/{person.id}/approve"))
     assert response.status_code == 302
     db.session.expire_all()
     assert person.status is DelegateStatus.APPROVED
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/queue")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/vetting/queue")})
 
     login("desk")
-    found = client.get("/staff/desk?q=siti").get_data(as_text=True)
+    found = client.get("/desk/?q=siti").get_data(as_text=True)
     assert person.reference in found
-    response = client.post(f"/staff/delegates/{person.id}/print",
-                           data=hidden_fields(client, f"/staff/delegates/{person.id}",
-                                              f"/staff/delegates/{person.id}/print"))
+    response = client.post(f"/desk/people/{person.id}/print",
+                           data=hidden_fields(client, f"/desk/people/{person.id}",
+                                              f"/desk/people/{person.id}/print"))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     pdf = response.data
@@ -57,16 +57,16 @@ def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
         assert response.status_code == 201
         return response.get_json()
 
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
     # Taken from the printer tray, the badge opens nothing.
     assert scan_at_the_door()["verdict"] == "not_handed_over"
     client.post("/logout", data={"csrf_token": csrf_token(client, "/door/")})
     login("desk")
-    page = f"/staff/delegates/{person.id}"
-    client.post(f"/staff/badges/{badge.id}/hand-over",
-                data=hidden_fields(client, page, f"/staff/badges/{badge.id}/hand-over"))
+    page = f"/desk/people/{person.id}"
+    client.post(f"/desk/badges/{badge.id}/hand-over",
+                data=hidden_fields(client, page, f"/desk/badges/{badge.id}/hand-over"))
     assert badge.handed_over_at is not None
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/staff/desk")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
 
     body = scan_at_the_door()
     assert body["verdict"] == "accepted" and body["accepted"] is True
@@ -117,7 +117,7 @@ def test_the_queue_pages_through_a_long_list_of_applications(client, event, logi
             Actor.cli("test"), commit=False)
     db.session.commit()
     login("accreditation")
-    first = client.get("/staff/queue").get_data(as_text=True)
-    second = client.get("/staff/queue?status=open&page=2").get_data(as_text=True)
+    first = client.get("/vetting/queue").get_data(as_text=True)
+    second = client.get("/vetting/queue?status=open&page=2").get_data(as_text=True)
     assert "Applicant000" in first and "Applicant099" in first and "Applicant100" not in first
     assert "Next 100" in first and "Applicant104" in second and "Applicant000" not in second

@@ -33,7 +33,7 @@ def test_a_decision_posted_from_a_page_opened_before_a_change_is_refused(
         client, event, login, action):
     person = make_person(event)
     login("accreditation")
-    page = f"/staff/delegates/{person.id}"
+    page = f"/vetting/people/{person.id}"
     seen = hidden_fields(client, page, f"{page}/{action}")  # the officer reads the page...
 
     swap_identity(client, person)  # ...the applicant changes name, category and photo...
@@ -59,18 +59,18 @@ def test_a_decision_posted_from_a_page_opened_before_a_change_is_refused(
 def test_the_queues_one_click_approve_names_the_revision_it_showed(client, event, login):
     person = make_person(event)
     login("accreditation")
-    seen = hidden_fields(client, "/staff/queue", f"/staff/delegates/{person.id}/approve")
+    seen = hidden_fields(client, "/vetting/queue", f"/vetting/people/{person.id}/approve")
     assert seen["revision"] == str(person.revision)
     swap_identity(client, person)
-    client.post(f"/staff/delegates/{person.id}/approve", data={**seen, "back": "queue"})
+    client.post(f"/vetting/people/{person.id}/approve", data={**seen, "back": "queue"})
     assert person.status is DelegateStatus.SUBMITTED
 
 
 def test_a_decision_without_a_revision_is_refused(client, event, login):
     person = make_person(event)
     login("accreditation")
-    response = client.post(f"/staff/delegates/{person.id}/approve",
-                           data={"csrf_token": csrf_token(client, "/staff/queue")})
+    response = client.post(f"/vetting/people/{person.id}/approve",
+                           data={"csrf_token": csrf_token(client, "/vetting/queue")})
     assert response.status_code == 302
     assert "out of date" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert person.status is DelegateStatus.SUBMITTED
@@ -79,7 +79,7 @@ def test_a_decision_without_a_revision_is_refused(client, event, login):
 def test_a_second_officer_deciding_on_an_old_page_sees_the_first_decision(client, event, login):
     person = make_person(event)
     login("accreditation")
-    page = f"/staff/delegates/{person.id}"
+    page = f"/vetting/people/{person.id}"
     rejecting = hidden_fields(client, page, f"{page}/reject")
     client.post(f"{page}/approve", data=hidden_fields(client, page, f"{page}/approve"))
     assert person.status is DelegateStatus.APPROVED
@@ -93,7 +93,7 @@ def test_the_desk_does_not_print_a_badge_of_data_it_did_not_see(client, event, l
     print posted from that page."""
     person = make_person(event, stage="approved")
     login("desk")
-    page = f"/staff/delegates/{person.id}"
+    page = f"/desk/people/{person.id}"
     seen = hidden_fields(client, page, f"{page}/print")
     from app.services.audit import Actor
     from app.services.vetting import reject_delegate

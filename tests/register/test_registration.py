@@ -121,11 +121,11 @@ def test_the_same_passport_or_email_twice_is_stored_and_flagged_to_staff(client,
         (third.id, {"other": first.reference, "same": ["email"]}),
     ]
     login("accreditation")
-    page = client.get(f"/staff/delegates/{first.id}").get_data(as_text=True)
+    page = client.get(f"/vetting/people/{first.id}").get_data(as_text=True)
     assert "Possible duplicate" in page
-    assert f'Same passport number as <a href="/staff/delegates/{second.id}">{second.reference}</a>' in page
-    assert f'Same e-mail as <a href="/staff/delegates/{third.id}">{third.reference}</a>' in page
-    queue = client.get("/staff/queue").get_data(as_text=True)
+    assert f'Same passport number as <a href="/vetting/people/{second.id}">{second.reference}</a>' in page
+    assert f'Same e-mail as <a href="/vetting/people/{third.id}">{third.reference}</a>' in page
+    queue = client.get("/vetting/queue").get_data(as_text=True)
     assert queue.count("Possible duplicate") == 3
     # The passport number itself is not shown in the flag.
     assert "A1234567" not in page.split("Possible duplicate")[1].split("</div>")[0]

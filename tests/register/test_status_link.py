@@ -49,7 +49,7 @@ def test_the_status_page_shows_the_application_and_nothing_secret(client, event)
     assert person.reference in page and "Submitted" in page and "Dewi Lestari" in page
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
-    assert "/staff/delegates" not in page  # no photo URL on a public page
+    assert "/vetting/people" not in page and "/desk/people" not in page  # no photo URL on a public page
     assert "B7654321" not in page and "ending in …321" in page  # a bearer link shows no document
 
 

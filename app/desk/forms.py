@@ -1,30 +1,16 @@
-"""Forms of the accreditation queue and the front desk; buttons that change state carry CSRF."""
+"""Forms of the front desk; buttons that change state carry CSRF, and those about a person the
+application revision their page showed."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import HiddenInput
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..formkit import select_choices
 from ..services.issuance import REPRINT_REASONS, REVOKE_REASONS
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""
-
-
-class SeenForm(FlaskForm):
-    """A decision or desk action about what the page showed: it names the application's revision."""
-
-    revision = IntegerField(widget=HiddenInput(), validators=[
-        InputRequired("This page is out of date; reload it and try again."), NumberRange(min=0)])
+from ..staffkit import SeenForm
 
 
 class PrintForm(SeenForm):
     back = BooleanField("With the back side (zones, return notice, emergency contact)")
-
-
-class NoteForm(SeenForm):
-    note = TextAreaField("Message to the applicant", validators=[Optional(), Length(max=2000)])
 
 
 class ReprintForm(PrintForm):

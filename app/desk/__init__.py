@@ -1,0 +1,6 @@
+"""The front desk: find a person, print and hand over badges, replace and stop them."""
+from flask import Blueprint
+
+desk_bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+from . import routes  # noqa: E402,F401

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import random
 import re
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 PASSWORD = "correct horse battery staple"
@@ -84,17 +86,24 @@ def make_person(event, *, photo: bytes | None = b"sample", stage: str = "submitt
     from app.services.audit import Actor
     from app.services.issuance import hand_over_badge, issue_badge, print_badge
     from app.services.registration import Application, register_delegate
-    from app.services.vetting import approve_delegate
+    from app.services.vetting import approve_delegate, clear_delegate
     values = dict(given_name="Dewi", family_name="Lestari", country="ID", category_code="D",
-                  organisation="BAIS TNI", consent=True)
+                  organisation="BAIS TNI", consent=True, date_of_birth=date(1980, 5, 17))
     values.update(fields)
     values.setdefault("email", f"{values['given_name']}.{values['family_name']}@example.org"
                       .lower().replace(" ", ""))
+    # What the offices vet, different for each person (the same document twice is a duplicate).
+    values.setdefault("nationality", values["country"])
+    values.setdefault("passport_number",
+                      "P" + hashlib.sha256(values["email"].encode()).hexdigest()[:8].upper())
+    values.setdefault("passport_expiry", event.ends_on + timedelta(days=3 * 365))
     actor = Actor.cli("test")
     person = register_delegate(event, Application(**values),
                                sample_photo() if photo == b"sample" else photo, actor)
     if stage in ("approved", "badged", "handed_over"):
         approve_delegate(person, actor, seen_revision=person.revision)
+        if person.category.needs_clearance:
+            clear_delegate(person, actor, seen_revision=person.revision)
     if stage == "badged":
         issue_badge(person, actor)
     if stage == "handed_over":

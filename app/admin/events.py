@@ -107,6 +107,8 @@ class CategoryForm(PartForm):
     name = StringField("Name", description="e.g. Delegate.")
     colour = ColorField("Badge colour", default="#1F4E8C", description="As #RRGGBB.")
     self_service = BooleanField("Applicants may choose it on the public form", default=True)
+    needs_clearance = BooleanField("Needs the security office's clearance before a badge is printed",
+                                   default=False)
     default_zones = SelectMultipleField("Zones people of this category get",
                                         validate_choice=False, widget=ListWidget(prefix_label=False),
                                         option_widget=CheckboxInput(), render_kw={"class": "plain"})

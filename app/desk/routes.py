@@ -44,7 +44,7 @@ def find_delegates(text: str, limit: int = 50) -> list[Delegate]:
         func.lower(Delegate.native_name).like(pattern),
         func.lower(Delegate.email).like(pattern),
         func.lower(Delegate.organisation).like(pattern),
-    )).order_by((Delegate.status == DelegateStatus.APPROVED).desc(), Delegate.printed_name)
+    )).order_by((Delegate.status == DelegateStatus.READY).desc(), Delegate.printed_name)
     return list(db.session.scalars(query.limit(limit)))
 
 
@@ -53,7 +53,7 @@ def find_delegates(text: str, limit: int = 50) -> list[Delegate]:
 def person(delegate_id: int):
     person = person_or_404(delegate_id)
     missing = []
-    if person.status is DelegateStatus.APPROVED:
+    if person.status is DelegateStatus.READY:
         _, report = render_badge_png(person.event, draft_badge_data(person),
                                      layout=person.category.layout, dpi=10)
         missing = report.missing_glyphs
@@ -193,7 +193,7 @@ def _waiting_badges(event: Event, country: str) -> list[Badge]:
     return list(db.session.scalars(
         select(Badge).join(Badge.delegate)
         .where(Delegate.event_id == event.id, Delegate.country == country,
-               Delegate.status == DelegateStatus.APPROVED, Badge.revoked_at.is_(None),
+               Delegate.status == DelegateStatus.READY, Badge.revoked_at.is_(None),
                Badge.printed_at.is_not(None), Badge.handed_over_at.is_(None))
         .order_by(Delegate.printed_name)))
 
@@ -203,7 +203,7 @@ def _batch_people(event: Event, form: BatchPrintForm) -> tuple[list[Delegate], l
 
     Badges already handed over are out in the world: a print run never copies them."""
     query = select(Delegate).where(Delegate.event_id == event.id,
-                                   Delegate.status == DelegateStatus.APPROVED)
+                                   Delegate.status == DelegateStatus.READY)
     if form.delegation.data:
         query = query.where(Delegate.country == form.delegation.data)
     if form.category.data:

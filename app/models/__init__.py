@@ -1,8 +1,8 @@
 """The data model; importing this package registers every table."""
 from .audit import AuditEvent
 from .badge import Badge
-from .delegate import Delegate, delegate_zones
-from .enums import (OPEN_STATES, DelegateStatus, DoorDirections, ScanDirection, ScanFlag,
+from .delegate import Delegate, StaffNote, delegate_zones
+from .enums import (OPEN_STATES, PENDING_STATES, DelegateStatus, DoorDirections, ScanDirection, ScanFlag,
                     ScanVerdict, StaffRole, SubmittedBy)
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
@@ -12,7 +12,7 @@ from .staff import LoginFailure, StaffUser
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
-    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "Scan", "ScanDirection", "ScanFlag",
-    "ScanVerdict", "SigningKey", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
+    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "PENDING_STATES", "Scan", "ScanDirection", "ScanFlag",
+    "ScanVerdict", "SigningKey", "StaffNote", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

@@ -10,6 +10,7 @@ from ..extensions import db
 from ._types import UTCDateTime, coded_enum, utcnow
 from .enums import DelegateStatus, SubmittedBy
 from .event import Category, Delegation, Event, Zone
+from .staff import StaffUser
 
 delegate_zones = Table(
     "delegate_zones",
@@ -64,11 +65,23 @@ class Delegate(db.Model):
     photo_file: Mapped[str] = mapped_column(String(64), default="")
     #: Message from the accreditation office to the applicant (more information, rejection).
     status_note: Mapped[str] = mapped_column(Text, default="")
+    #: The accreditation office's yes: who and when (None until approved).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The security office's yes: who and when (None until cleared).
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The security office's reason for a refusal or withdrawal: never shown to the applicant.
+    clearance_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
+    approved_by: Mapped[StaffUser | None] = relationship(foreign_keys=[approved_by_id])
+    cleared_by: Mapped[StaffUser | None] = relationship(foreign_keys=[cleared_by_id])
+    notes: Mapped[list[StaffNote]] = relationship(back_populates="delegate", order_by="StaffNote.id",
+                                                  cascade="all, delete-orphan")
     delegation: Mapped[Delegation | None] = relationship()
     category: Mapped[Category] = relationship()
     zones: Mapped[list[Zone]] = relationship(secondary=delegate_zones, order_by="Zone.code")
@@ -89,3 +102,18 @@ class Delegate(db.Model):
 
     def __repr__(self) -> str:
         return f"<Delegate {self.reference}>"
+
+
+class StaffNote(db.Model):
+    """A note staff keep about an application: internal, never shown to the applicant."""
+
+    __tablename__ = "staff_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    delegate: Mapped[Delegate] = relationship(back_populates="notes")
+    author: Mapped[StaffUser | None] = relationship()

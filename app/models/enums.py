@@ -19,15 +19,32 @@ class _Coded(str, enum.Enum):
 
 
 class DelegateStatus(_Coded):
+    """Where an application stands in both stages: the accreditation office's approval and,
+    for categories that need it, the security office's clearance (in either order)."""
+
     SUBMITTED = "submitted"
     NEEDS_INFO = "needs_info"
-    APPROVED = "approved"
+    APPROVED_AWAITING_CLEARANCE = "approved_awaiting_clearance"
+    CLEARED_AWAITING_APPROVAL = "cleared_awaiting_approval"
+    READY = "ready"
     REJECTED = "rejected"
+    CLEARANCE_REFUSED = "clearance_refused"
+    WITHDRAWN = "withdrawn"
 
     @property
     def is_open(self) -> bool:
-        """Waiting for a decision: the applicant may still correct it."""
+        """No office has said yes yet: the applicant may still correct it."""
         return self in OPEN_STATES
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for an office (or for the applicant's answer)."""
+        return self in PENDING_STATES
+
+    @property
+    def applicant_title(self) -> str:
+        """What the applicant and their liaison officer read: never which office held it up."""
+        return _APPLICANT_TITLES[self]
 
 
 class SubmittedBy(_Coded):
@@ -59,6 +76,7 @@ class ScanVerdict(_Coded):
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
     NOT_APPROVED = "not_approved"
+    NOT_CLEARED = "not_cleared"
     NOT_VALID_NOW = "not_valid_now"
     WRONG_CHECKPOINT = "wrong_checkpoint"
     ALREADY_INSIDE = "already_inside"
@@ -88,13 +106,29 @@ class ScanFlag(_Coded):
 
 
 OPEN_STATES = frozenset({DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
+PENDING_STATES = OPEN_STATES | {DelegateStatus.APPROVED_AWAITING_CLEARANCE,
+                                DelegateStatus.CLEARED_AWAITING_APPROVAL}
+_APPLICANT_TITLES = {
+    DelegateStatus.SUBMITTED: "Under review",
+    DelegateStatus.APPROVED_AWAITING_CLEARANCE: "Under review",
+    DelegateStatus.CLEARED_AWAITING_APPROVAL: "Under review",
+    DelegateStatus.NEEDS_INFO: "More information needed",
+    DelegateStatus.READY: "Approved",
+    DelegateStatus.REJECTED: "Not approved",
+    DelegateStatus.CLEARANCE_REFUSED: "Not approved",
+    DelegateStatus.WITHDRAWN: "Not approved",
+}
 
 _TITLES = {
     DelegateStatus: {
         DelegateStatus.SUBMITTED.value: "Submitted",
         DelegateStatus.NEEDS_INFO.value: "More information needed",
-        DelegateStatus.APPROVED.value: "Approved",
+        DelegateStatus.APPROVED_AWAITING_CLEARANCE.value: "Approved, awaiting clearance",
+        DelegateStatus.CLEARED_AWAITING_APPROVAL.value: "Cleared, awaiting approval",
+        DelegateStatus.READY.value: "Ready to print",
         DelegateStatus.REJECTED.value: "Rejected",
+        DelegateStatus.CLEARANCE_REFUSED.value: "Clearance refused",
+        DelegateStatus.WITHDRAWN.value: "Withdrawn",
     },
     SubmittedBy: {
         SubmittedBy.APPLICANT.value: "The applicant",
@@ -119,6 +153,7 @@ _TITLES = {
         ScanVerdict.REVOKED.value: "Badge revoked",
         ScanVerdict.SUPERSEDED.value: "Replaced by a newer badge",
         ScanVerdict.NOT_APPROVED.value: "Person not approved",
+        ScanVerdict.NOT_CLEARED.value: "Not cleared by security yet",
         ScanVerdict.NOT_VALID_NOW.value: "Badge not valid at this time",
         ScanVerdict.WRONG_CHECKPOINT.value: "No access to this zone",
         ScanVerdict.ALREADY_INSIDE.value: "Already inside (no exit recorded)",

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -103,6 +103,8 @@ class Category(db.Model):
     colour: Mapped[str] = mapped_column(String(7))
     #: Whether applicants may pick this category on the public form.
     self_service: Mapped[bool] = mapped_column(default=True)
+    #: People of this category are printable only once the security office has cleared them.
+    needs_clearance: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Badge layout name; the renderer's default when empty.
     layout: Mapped[str] = mapped_column(String(64), default="")
 

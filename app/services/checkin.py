@@ -260,8 +260,13 @@ def _revoked(f: _Facts) -> ScanVerdict | None:
     return ScanVerdict.SUPERSEDED if newer else ScanVerdict.REVOKED
 
 
+def _cleared(f: _Facts) -> ScanVerdict | None:
+    awaiting = f.badge.delegate.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
+    return ScanVerdict.NOT_CLEARED if awaiting else None
+
+
 def _approved(f: _Facts) -> ScanVerdict | None:
-    return None if f.badge.delegate.status is DelegateStatus.APPROVED else ScanVerdict.NOT_APPROVED
+    return None if f.badge.delegate.status is DelegateStatus.READY else ScanVerdict.NOT_APPROVED
 
 
 def _handed_over(f: _Facts) -> ScanVerdict | None:
@@ -293,7 +298,8 @@ def _single_entry(f: _Facts) -> ScanVerdict | None:
     return ScanVerdict.ALREADY_INSIDE if f.checkpoint.single_entry and f.entered else None
 
 
-_CHECKS = {"code": _code, "revoked": _revoked, "approved": _approved, "handed_over": _handed_over,
+_CHECKS = {"code": _code, "revoked": _revoked, "cleared": _cleared, "approved": _approved,
+           "handed_over": _handed_over,
            "direction": _direction, "exit": _exit, "validity": _validity, "zone": _zone,
            "single_entry": _single_entry}
 

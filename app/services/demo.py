@@ -20,7 +20,8 @@ from .people import normalise_phone
 from .photos import normalise_photo
 from .registration import Application, register_delegate
 from .staff import create_staff_user
-from .vetting import approve_delegate, reject_delegate, request_information
+from .vetting import (approve_delegate, clear_delegate, refuse_clearance, reject_delegate,
+                      request_information, withdraw_clearance)
 
 DEMO_SLUG = "amim22"
 SAMPLES = Path(__file__).resolve().parent.parent / "demo_delegates.csv"
@@ -34,20 +35,22 @@ ZONES = [("1", "Plenary hall"), ("2", "Bilateral rooms"), ("3", "Delegation offi
          ("4", "Press centre"), ("6", "VIP lounge")]
 # Colours and letters after UN practice: red delegates, green observers and
 # secretariat, yellow press and guests, blue organisers and host security.
+# Code, name, colour, zones, on the public form, needs the security office's clearance.
 CATEGORIES = [
-    ("E", "Head of Delegation", "#B71C1C", ["1", "2", "3", "6"], True),
-    ("D", "Delegate", "#D32F2F", ["1", "2", "3"], True),
-    ("O", "Observer", "#2E7D32", ["1"], True),
-    ("S", "Secretariat", "#388E3C", ["1", "2", "3"], False),
-    ("P", "Press", "#F9A825", ["4"], True),
-    ("C", "Organiser", "#1565C0", ["1", "2", "3", "4", "6"], False),
-    ("Z", "Host Security", "#0D47A1", ["1", "2", "3", "4", "6"], False),
+    ("E", "Head of Delegation", "#B71C1C", ["1", "2", "3", "6"], False, True),
+    ("D", "Delegate", "#D32F2F", ["1", "2", "3"], True, True),
+    ("O", "Observer", "#2E7D32", ["1"], True, True),
+    ("S", "Secretariat", "#388E3C", ["1", "2", "3"], False, False),
+    ("P", "Press", "#F9A825", ["4"], True, False),
+    ("C", "Organiser", "#1565C0", ["1", "2", "3", "4", "6"], False, False),
+    ("Z", "Host Security", "#0D47A1", ["1", "2", "3", "4", "6"], False, False),
 ]
 CHECKPOINTS = [("MAIN", "Main entrance", None), ("PLENARY", "Plenary hall door", "1"),
                ("BILAT", "Bilateral wing", "2"), ("VIP", "VIP lounge", "6")]
 STAFF = [(StaffRole.ADMIN, "admin@amim22.example"),
          (StaffRole.ACCREDITATION, "accreditation@amim22.example"),
-         (StaffRole.DESK, "desk@amim22.example"), (StaffRole.DOOR, "door@amim22.example")]
+         (StaffRole.SECURITY, "security@amim22.example"), (StaffRole.DESK, "desk@amim22.example"),
+         (StaffRole.DOOR, "door@amim22.example")]
 
 
 def create_demo_event(delegates: int = 40, *, seed: int = 22, with_staff: bool = True,
@@ -84,8 +87,9 @@ def _create_event(actor: Actor) -> Event:
         events.add_zone(event, code, name, actor)
     for code, name in ASEAN:
         events.add_delegation(event, code, name, None, actor)
-    for code, name, colour, zone_codes, public in CATEGORIES:
-        events.add_category(event, code, name, colour, public, zone_codes, actor)
+    for code, name, colour, zone_codes, public, needs_clearance in CATEGORIES:
+        events.add_category(event, code, name, colour, public, zone_codes, actor,
+                            needs_clearance=needs_clearance)
     for code, name, zone in CHECKPOINTS:
         events.add_checkpoint(event, code, name, zone or "", True, actor)
     return event
@@ -121,18 +125,29 @@ def _add_people(event: Event, count: int, rng: random.Random, actor: Actor) -> N
 
 
 def _give_state(delegate: Delegate, i: int, actor: Actor) -> None:
-    # Most approved: some wearing their badge, one waiting at the desk for collection, some
-    # still to print; some waiting for a decision, a few needing information or rejected.
+    # Every state: most ready (some wearing their badge, one at the desk for collection, one
+    # still to print), some waiting for one office or the other, a few needing information,
+    # rejected or refused clearance.
     slot = i % 10
-    if slot < 6:
+    needs_clearance = delegate.category.needs_clearance
+    withdrawn = slot == 8 and i % 20 == 18 and needs_clearance
+    if slot in (0, 1, 2, 3, 4, 5) or withdrawn:
         approve_delegate(delegate, actor, seen_revision=delegate.revision)
-        if slot < 4:
-            badge = print_badge(delegate, actor, seen_revision=delegate.revision).badges[0]
-            if slot < 3:
-                hand_over_badge(badge, actor, seen_revision=delegate.revision)
+    if needs_clearance and (slot in (0, 1, 2, 3, 4, 6) or withdrawn):
+        clear_delegate(delegate, actor, seen_revision=delegate.revision)
+    if slot < 4:
+        badge = print_badge(delegate, actor, seen_revision=delegate.revision).badges[0]
+        if slot < 3:
+            hand_over_badge(badge, actor, seen_revision=delegate.revision)
+    elif withdrawn:
+        withdraw_clearance(delegate, "New information from a partner service.", actor,
+                           seen_revision=delegate.revision)
     elif slot == 7:
         request_information(delegate, "Please upload a photo without sunglasses.", actor,
                             seen_revision=delegate.revision)
+    elif slot == 9 and needs_clearance and i % 20 == 19:
+        refuse_clearance(delegate, "Listed in a partner service's adverse report.", actor,
+                         seen_revision=delegate.revision)
     elif slot == 9:
         reject_delegate(delegate, "Not part of the accredited delegation list.", actor,
                         seen_revision=delegate.revision)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Badge, Checkpoint, Delegate, DelegateStatus, ScanVerdict, SigningKey
+from ..models import Badge, Checkpoint, Delegate, ScanVerdict, SigningKey
 from ..models._types import utcnow
 from .checkin import LOST_REASONS, RULES
 from .countries import country_name
@@ -47,7 +47,7 @@ def door_snapshot(checkpoint: Checkpoint) -> dict:
         else:
             # No access here: only the badge's state, so the device refuses them as the
             # server does, and nothing about who they are.
-            others.append([badge.id, badge.version, person.status is DelegateStatus.APPROVED,
+            others.append([badge.id, badge.version, person.status.value,
                            badge.handed_over_at is not None])
     keys = db.session.scalars(select(SigningKey).where(
         SigningKey.event_id == event.id, SigningKey.retired_at.is_(None))
@@ -112,7 +112,7 @@ def _roster_entry(checkpoint: Checkpoint, badge: Badge, person: Delegate) -> dic
     return {
         "badge_id": badge.id, "version": badge.version, "serial": badge.serial,
         "person_id": person.id,
-        "approved": person.status is DelegateStatus.APPROVED,
+        "status": person.status.value,
         "handed_over": badge.handed_over_at is not None,
         "name": person.printed_name, "honorific": person.honorific,
         "native_name": person.native_name, "organisation": person.organisation,

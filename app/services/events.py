@@ -23,6 +23,7 @@ from .audit import Actor, record, snapshot
 from .countries import country_name, is_country_code
 from .errors import InvalidState, ServiceError
 from .keys import new_signing_key
+from .vetting import settle_category
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ZONE_CODE = re.compile(r"[A-Z0-9]{1,8}\Z")
@@ -39,7 +40,7 @@ MAX_DELEGATION_CAP = 100_000
 PART_FIELDS = {
     Delegation: ("country", "name", "max_members"),
     Zone: ("code", "name"),
-    Category: ("code", "name", "colour", "self_service", "default_zones"),
+    Category: ("code", "name", "colour", "self_service", "default_zones", "needs_clearance"),
     Checkpoint: ("code", "name", "zone", "single_entry", "directions"),
 }
 EVENT_FIELDS = ("slug", "name", "venue", "starts_on", "ends_on", "timezone", "host",
@@ -243,16 +244,21 @@ def _checked_zone(event: Event, zone: Zone | None, code: str, name: str) -> dict
 # --- categories ------------------------------------------------------------
 
 def add_category(event: Event, code: str, name: str, colour: str, self_service: bool,
-                 default_zones: list[str], actor: Actor) -> Category:
+                 default_zones: list[str], actor: Actor, needs_clearance: bool = False) -> Category:
     values = _checked_category(event, None, code, name, colour, self_service, default_zones)
-    return _add(Category(event=event, **values), actor, "category.added")
+    return _add(Category(event=event, needs_clearance=bool(needs_clearance), **values), actor,
+                "category.added")
 
 
 def update_category(category: Category, code: str, name: str, colour: str, self_service: bool,
-                    default_zones: list[str], actor: Actor) -> None:
+                    default_zones: list[str], actor: Actor, needs_clearance: bool = False) -> None:
+    """Also moves the category's people when whether it needs clearance changes: a person
+    approved but not cleared is no longer ready to print (and their badge no longer opens
+    doors) once clearance is needed, and ready once it is not."""
     values = _checked_category(category.event, category, code, name, colour, self_service,
                                default_zones)
-    _apply(category, values, actor, "category.updated")
+    _apply(category, {**values, "needs_clearance": bool(needs_clearance)}, actor, "category.updated",
+           then=lambda: settle_category(category, actor))
 
 
 def remove_category(category: Category, actor: Actor) -> None:
@@ -406,9 +412,12 @@ def _add(item, actor: Actor, action: str):
     return item
 
 
-def _apply(item, values: dict, actor: Actor, action: str, unique: tuple[str, str] | None = None
-           ) -> None:
-    """Set the changed values, audit them (before and after) and commit; nothing if unchanged."""
+def _apply(item, values: dict, actor: Actor, action: str, unique: tuple[str, str] | None = None,
+           then=None) -> None:
+    """Set the changed values, audit them (before and after) and commit; nothing if unchanged.
+
+    `then` runs after the change, in the same transaction (what follows from it).
+    """
     changed = {name: value for name, value in values.items()
                if _comparable(getattr(item, name)) != _comparable(value)}
     if not changed:
@@ -419,6 +428,8 @@ def _apply(item, values: dict, actor: Actor, action: str, unique: tuple[str, str
     _flush_or_refuse(*unique or ("Someone else has just saved the same; reload and check.",
                                  PART_FIELDS[type(item)][0]))
     record(actor, action, item, before=before, after=_audited(item, *changed))
+    if then is not None:
+        then()
     db.session.commit()
 
 

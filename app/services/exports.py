@@ -35,9 +35,12 @@ def escape_formula(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def export_table(delegates: Iterable[Delegate], *, include_passport: bool = False
-                 ) -> tuple[list[str], list[list[str]]]:
-    """Header and rows, as plain strings, columns as the import reads them."""
+def export_table(delegates: Iterable[Delegate], *, include_passport: bool = False,
+                 for_delegation: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and rows, as plain strings, columns as the import reads them.
+
+    `for_delegation`: the status as applicants read it, never which office holds it up.
+    """
     header = COLUMNS + (PASSPORT_COLUMNS if include_passport else []) + TRAILING_COLUMNS
     rows = []
     for d in delegates:
@@ -46,7 +49,8 @@ def export_table(delegates: Iterable[Delegate], *, include_passport: bool = Fals
             "honorific": d.honorific, "position": d.position, "organisation": d.organisation,
             "country": d.country, "category": d.category.code, "email": d.email, "phone": d.phone,
             "passport_number": d.passport_number, "zones": " ".join(z.code for z in d.zones),
-            "printed_name": d.printed_name, "reference": d.reference, "status": d.status.value,
+            "printed_name": d.printed_name, "reference": d.reference,
+            "status": d.status.applicant_title if for_delegation else d.status.value,
         }
         rows.append([values[name] or "" for name in header])
     return header, rows
@@ -92,7 +96,8 @@ def export_delegates(event: Event, fmt: str, actor: Actor, *, delegation: Delega
         query = query.where(Delegate.delegation_id == delegation.id)
     delegates = db.session.scalars(
         query.order_by(Delegate.country, Delegate.family_name, Delegate.given_name)).all()
-    header, rows = export_table(delegates, include_passport=include_passport)
+    header, rows = export_table(delegates, include_passport=include_passport,
+                                for_delegation=delegation is not None)
     data = to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows)
     record(actor, "delegates.exported", delegation or event, after={
         "format": fmt, "count": len(rows), "passport_numbers": include_passport})

@@ -29,7 +29,7 @@ from .exports import FORMULA_START
 from .people import check_name, clean_text, normalise_document_number, normalise_email, normalise_phone
 from .photos import MAX_BYTES, PhotoError, delete_photo, normalise_photo
 from .registration import Application, application_problems, register_delegate
-from .vetting import approve_delegate
+from .vetting import VETTED_FIELDS, approve_delegate
 
 REQUIRED = ["given_name", "family_name", "organisation", "country", "category", "email"]
 OPTIONAL = ["native_name", "honorific", "position", "phone", "passport_number", "zones", "photo",
@@ -403,6 +403,19 @@ def _note_duplicates(event: Event, report: ImportReport) -> None:
                 seen[key] = f"row {item.row}"
 
 
+def _check_approvable(report: ImportReport) -> None:
+    """--approve passes nobody the offices could not vet: every vetted field must be there."""
+    for item in report.rows:
+        app = item.application
+        present = {"date_of_birth": app.date_of_birth, "nationality": app.nationality,
+                   "passport_number": app.passport_number, "passport_expiry": app.passport_expiry,
+                   "photo_file": item.photo_jpeg}
+        for name, label in VETTED_FIELDS.items():
+            if not present[name]:
+                column = "photo" if name == "photo_file" else name
+                report.errors.append(RowError(item.row, column, f"the {label} is needed to approve."))
+
+
 def import_delegates(event: Event, filename: str, data: bytes, photos: PhotoSource, actor: Actor,
                      *, dry_run: bool = False, approve: bool = False) -> ImportReport:
     """Validate a list and, unless `dry_run` or any row is invalid, create every delegate.
@@ -411,6 +424,8 @@ def import_delegates(event: Event, filename: str, data: bytes, photos: PhotoSour
     """
     header, rows = read_table(filename, data)
     report = validate(event, header, rows, photos)
+    if approve:
+        _check_approvable(report)
     if not report.ok or dry_run:
         return report
     stored: list[str] = []

@@ -141,7 +141,7 @@ def hand_over_to_liaison(badges: list[Badge], receiver: str, actor: Actor) -> No
     if not badges:
         raise InvalidState("There are no printed badges waiting to be handed over.")
     for delegate in lock_delegates([b.delegate for b in badges]):
-        if delegate.status is not DelegateStatus.APPROVED:
+        if delegate.status is not DelegateStatus.READY:
             raise InvalidState(f"{delegate.printed_name} is no longer approved; reload the page.")
     for badge in lock_badges(badges):
         _hand_over(badge, receiver, actor)
@@ -172,9 +172,9 @@ def _hand_over(badge: Badge, receiver: str, actor: Actor) -> None:
 
 def why_no_badge(delegate: Delegate) -> str | None:
     """Why this person cannot get a badge now, or None if they can."""
-    if delegate.status is not DelegateStatus.APPROVED:
-        return (f"{delegate.printed_name} is {delegate.status.title.lower()}; "
-                "only approved people get a badge.")
+    if delegate.status is not DelegateStatus.READY:
+        return (f"{delegate.printed_name} is {delegate.status.title.lower()}; only people "
+                "approved (and, where their category needs it, cleared) get a badge.")
     if not delegate.photo_file:
         # Door staff compare the face with the photo; a badge without one proves nothing.
         return f"{delegate.printed_name} has no photo yet; a badge needs one."

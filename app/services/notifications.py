@@ -11,10 +11,13 @@ from ..models import Delegate, DelegateStatus, DelegationInvitation
 from .links import external_url, invitation_token, status_link_lifetime, status_token
 from .mail import MailError, send_mail
 
+# What applicants are told, by state: never which office held them up, nor a security reason.
 _DECISIONS = {
     DelegateStatus.NEEDS_INFO: ("needs_info", "More information needed for your accreditation"),
-    DelegateStatus.APPROVED: ("approved", "Your accreditation is approved"),
+    DelegateStatus.READY: ("approved", "Your accreditation is approved"),
     DelegateStatus.REJECTED: ("rejected", "Your accreditation application"),
+    DelegateStatus.CLEARANCE_REFUSED: ("rejected", "Your accreditation application"),
+    DelegateStatus.WITHDRAWN: ("rejected", "Your accreditation application"),
 }
 
 

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "arrival_on": "Arrival", "departure_on": "Departure", "dietary_needs": "Dietary needs",
     "access_needs": "Accessibility needs", "category": "Category", "zones": "Zones",
     "photo": "Photo", "status": "Status", "status_note": "Message to the applicant",
+    "clearance_note": "Security office's reason",
 }
 # Parts of a delegate row that are not the application itself.
 _NOT_THE_APPLICATION = {"id", "revision", "created_at", "updated_at", "badges", "event", "event_id"}

@@ -55,7 +55,7 @@ def test_the_sync_holds_public_keys_stopped_badges_and_only_the_checkpoints_peop
     assert [entry["badge_id"] for entry in snapshot["roster"]] == [vip.id]
     assert snapshot["roster"][0]["name"] == "Arjun Tester" and snapshot["roster"][0]["handed_over"]
     # Someone without the zone: only the badge's state, nothing about who they are.
-    assert snapshot["others"] == [[delegate.id, 1, True, True]]
+    assert snapshot["others"] == [[delegate.id, 1, "ready", True]]
     assert snapshot["stopped"] == [[stolen.id, 1, "reported_lost"]]
     assert set(snapshot["keys"][0]) == {"number", "public_key"}
     assert "private" not in response.get_data(as_text=True)

@@ -29,7 +29,13 @@ def test_delegate_registers_is_approved_printed_and_accepted_at_the_door(
                                               f"/vetting/people/{person.id}/approve"))
     assert response.status_code == 302
     db.session.expire_all()
-    assert person.status is DelegateStatus.APPROVED
+    # Delegates need the security office's clearance too, given by another account.
+    assert person.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/vetting/queue")})
+    login("security")
+    page = f"/vetting/people/{person.id}"
+    client.post(f"{page}/clear", data=hidden_fields(client, page, f"{page}/clear"))
+    assert person.status is DelegateStatus.READY
     client.post("/logout", data={"csrf_token": csrf_token(client, "/vetting/queue")})
 
     login("desk")

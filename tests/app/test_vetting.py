@@ -23,8 +23,9 @@ def swap_identity(client, person):
     response = client.post(url, content_type="multipart/form-data", data={
         "csrf_token": csrf_token(client, url), "given_name": "Dewi", "family_name": "Lestari",
         "printed_name": "General Andika Perkasa", "organisation": "Tentara Nasional Indonesia",
-        "category": "E",  # heads of delegation have the VIP lounge
-        "email": person.email, "photo": (io.BytesIO(image_bytes(colour=(90, 20, 20))), "other.jpg")})
+        "category": "P",  # the press centre instead of the delegation offices
+        "email": person.email, "nationality": person.nationality,
+        "passport_expiry": person.passport_expiry.isoformat(), "photo": (io.BytesIO(image_bytes(colour=(90, 20, 20))), "other.jpg")})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
@@ -82,10 +83,10 @@ def test_a_second_officer_deciding_on_an_old_page_sees_the_first_decision(client
     page = f"/vetting/people/{person.id}"
     rejecting = hidden_fields(client, page, f"{page}/reject")
     client.post(f"{page}/approve", data=hidden_fields(client, page, f"{page}/approve"))
-    assert person.status is DelegateStatus.APPROVED
+    assert person.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
     response = client.post(f"{page}/reject", data={**rejecting, "note": "No."})
-    assert person.status is DelegateStatus.APPROVED
-    assert "Approved" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert person.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
+    assert "approved by accreditation@" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_the_desk_does_not_print_a_badge_of_data_it_did_not_see(client, event, login):

@@ -73,7 +73,7 @@ def test_an_invited_liaison_officer_adds_a_member_with_a_photo_and_follows_them(
     assert person.reference in text_part(confirmation)
 
     page = client.get(link).get_data(as_text=True)
-    assert "Pimchanok Srisuk" in page and person.reference in page and "Submitted" in page
+    assert "Pimchanok Srisuk" in page and person.reference in page and "Under review" in page
     assert "on file" in page
 
 

@@ -134,12 +134,30 @@ def test_photos_beside_the_list_are_imported_and_paths_may_not_leave_its_folder(
     assert (photo_dir() / db.session.scalar(select(Delegate)).photo_file).exists()
 
 
-def test_approve_marks_everyone_approved_without_mailing_them(event, app):
-    report = run(event, "list.csv", csv_bytes([row()]), approve=True)
+VETTED = dict(date_of_birth="1981-02-03", nationality="ID", passport_number="B1234567",
+              passport_expiry="2032-01-31")
+
+
+def test_approve_passes_the_accreditation_stage_only_without_mailing_anyone(event, app, tmp_path):
+    (tmp_path / "dewi.jpg").write_bytes(image_bytes((800, 1000)))
+    press = row(given_name="Rina", email="rina@example.id", category="P", photo="dewi.jpg",
+                passport_number="B7654321", **{k: v for k, v in VETTED.items() if k != "passport_number"})
+    report = run(event, "list.csv", csv_bytes([row(photo="dewi.jpg", **VETTED), press]),
+                 DirectoryPhotos(tmp_path), approve=True)
     assert report.written
-    assert db.session.scalar(select(Delegate)).status is DelegateStatus.APPROVED
+    statuses = {d.category.code: d.status for d in db.session.scalars(select(Delegate))}
+    # Delegates still need the security office; the press needs no clearance.
+    assert statuses == {"D": DelegateStatus.APPROVED_AWAITING_CLEARANCE, "P": DelegateStatus.READY}
     assert not Path(app.config["LANYARD_OUTBOX_DIR"]).exists() or \
         not any(Path(app.config["LANYARD_OUTBOX_DIR"]).iterdir())
+
+
+def test_approve_passes_nobody_whose_vetted_data_is_missing(event):
+    report = run(event, "list.csv", csv_bytes([row(date_of_birth="", nationality="ID")]), approve=True)
+    assert not report.written and count() == 0
+    assert {str(e) for e in report.errors} >= {
+        "Row 2, date_of_birth: the date of birth is needed to approve.",
+        "Row 2, photo: the photo is needed to approve."}
 
 
 def test_duplicates_are_imported_but_noted(event):
@@ -216,9 +234,14 @@ def test_cli_import_dry_run_then_approve_then_export(app, event, tmp_path):
     result = runner.invoke(args=["delegates", "import", str(fixed), "--event", "amim22", "--dry-run"])
     assert result.exit_code == 0 and "23 rows are valid; nothing was written" in result.output
     assert count() == 0
+    # The sample list has no documents or photos: nobody can be approved from it.
     result = runner.invoke(args=["delegates", "import", str(fixed), "--event", "amim22", "--approve"])
-    assert result.exit_code == 0 and "Imported and approved 23 delegates" in result.output
-    assert set(db.session.scalars(select(Delegate.status))) == {DelegateStatus.APPROVED}
+    assert result.exit_code == 1 and "Row 2, date_of_birth: the date of birth is needed to approve." \
+        in result.output
+    assert count() == 0
+    result = runner.invoke(args=["delegates", "import", str(fixed), "--event", "amim22"])
+    assert result.exit_code == 0
+    assert set(db.session.scalars(select(Delegate.status))) == {DelegateStatus.SUBMITTED}
     out = tmp_path / "out.xlsx"
     result = runner.invoke(args=["delegates", "export", "--event", "amim22", "--out", str(out)])
     assert result.exit_code == 0
@@ -242,14 +265,14 @@ def test_admin_imports_a_zip_with_photos_and_sees_the_report(client, event, logi
     assert count() == 0
     bundle = io.BytesIO()
     with zipfile.ZipFile(bundle, "w") as archive:
-        archive.writestr("amim/list.csv", csv_bytes([row(photo="img/dewi.jpg")]))
+        archive.writestr("amim/list.csv", csv_bytes([row(photo="img/dewi.jpg", **VETTED)]))
         archive.writestr("amim/img/dewi.jpg", image_bytes((800, 1000)))
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "approve": "y",
                                       "file": (io.BytesIO(bundle.getvalue()), "list.zip")},
                            content_type="multipart/form-data")
     assert response.status_code == 200 and "1 delegates created" in response.get_data(as_text=True)
     person = db.session.scalar(select(Delegate))
-    assert person.photo_file and person.status is DelegateStatus.APPROVED
+    assert person.photo_file and person.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
     response = client.post(url + "/export", data={"csrf_token": csrf_token(client, url),
                                                   "format": "csv"})
     assert response.status_code == 200 and b"Dewi" in response.data

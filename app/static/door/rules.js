@@ -90,7 +90,7 @@
     const entry = snapshot.roster.find((e) => e.badge_id === id.badgeId && e.version === id.version);
     if (entry) return {entry: entry};
     const other = snapshot.others.find((o) => o[0] === id.badgeId && o[1] === id.version);
-    if (other) return {entry: {badge_id: other[0], approved: other[2], handed_over: other[3], zones: []}};
+    if (other) return {entry: {badge_id: other[0], status: other[2], handed_over: other[3], zones: []}};
     return {refusal: "unknown_code"};  // issued after this device's last sync
   }
 
@@ -107,7 +107,8 @@
   const CHECKS = {
     code: (f) => f.refusal || null,
     revoked: (f) => f.stopped || null,
-    approved: (f) => (f.entry.approved ? null : "not_approved"),
+    cleared: (f) => (f.entry.status === "approved_awaiting_clearance" ? "not_cleared" : null),
+    approved: (f) => (f.entry.status === "ready" ? null : "not_approved"),
     handed_over: (f) => (f.entry.handed_over ? null : "not_handed_over"),
     direction: (f) => (f.checkpoint.directions === "both" || f.checkpoint.directions === f.direction
       ? null : "wrong_direction"),

@@ -21,7 +21,7 @@ HOME_BY_ROLE = {
     StaffRole.ACCREDITATION: "staff.queue",
     StaffRole.DESK: "staff.desk",
     StaffRole.DOOR: "door.index",
-    StaffRole.SECURITY: "door.index",
+    StaffRole.SECURITY: "security.inside",
 }
 
 

@@ -47,7 +47,8 @@ CHECKPOINTS = [("MAIN", "Main entrance", None), ("PLENARY", "Plenary hall door",
                ("BILAT", "Bilateral wing", "2"), ("VIP", "VIP lounge", "6")]
 STAFF = [(StaffRole.ADMIN, "admin@amim22.example"),
          (StaffRole.ACCREDITATION, "accreditation@amim22.example"),
-         (StaffRole.DESK, "desk@amim22.example"), (StaffRole.DOOR, "door@amim22.example")]
+         (StaffRole.DESK, "desk@amim22.example"), (StaffRole.DOOR, "door@amim22.example"),
+         (StaffRole.SECURITY, "security@amim22.example")]
 
 
 def create_demo_event(delegates: int = 40, *, seed: int = 22, with_staff: bool = True,

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 from wtforms import SelectChoice
 
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
 
 def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""

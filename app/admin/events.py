@@ -16,15 +16,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..auth.access import role_required
 from ..extensions import db
 from ..web import attempt
-from ..formkit import select_choices
+from ..formkit import LOCAL_MINUTE, select_choices
 from ..models import Category, Checkpoint, Delegate, Delegation, DoorDirections, Event, StaffRole, Zone
 from ..services import events
 from ..services.audit import Actor
 from ..services.countries import country_choices
 from ..services.errors import ServiceError
 from . import admin_bp
-
-LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
 class EventForm(FlaskForm):

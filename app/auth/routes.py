@@ -21,7 +21,7 @@ HOME_BY_ROLE = {
     StaffRole.ACCREDITATION: "vetting.queue",
     StaffRole.DESK: "desk.search",
     StaffRole.DOOR: "door.index",
-    StaffRole.SECURITY: "vetting.queue",
+    StaffRole.SECURITY: "security.inside",
 }
 
 

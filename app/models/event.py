@@ -1,7 +1,7 @@
 """The event and what it is made of: delegations, categories, zones, checkpoints."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,12 +51,21 @@ class Event(db.Model):
     checkpoints: Mapped[list[Checkpoint]] = relationship(
         back_populates="event", order_by="Checkpoint.code", cascade="all, delete-orphan")
 
-    def at_venue(self, moment: datetime) -> datetime:
-        """A UTC moment on the venue's clock (UTC if the zone is unknown to this machine)."""
+    @property
+    def venue_timezone(self) -> tzinfo:
+        """The venue's time zone (UTC if the zone is unknown to this machine)."""
         try:
-            return moment.astimezone(ZoneInfo(self.timezone))
+            return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            return moment.astimezone(dt_timezone.utc)
+            return dt_timezone.utc
+
+    def at_venue(self, moment: datetime) -> datetime:
+        """A UTC moment on the venue's clock."""
+        return moment.astimezone(self.venue_timezone)
+
+    def from_venue_clock(self, wall: datetime) -> datetime:
+        """A naive time read on the venue's clock (a form's venue time) as a UTC moment."""
+        return wall.replace(tzinfo=self.venue_timezone).astimezone(dt_timezone.utc)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Checkpoint, Event, ScanDirection, ScanVerdict
+from app.models import Category, Checkpoint, Event, ScanDirection, ScanVerdict
 from app.services import events, keys
 from app.services.audit import Actor
 from app.services.checkin import _CHECKS, RULES, decide_scan, record_scan
@@ -71,6 +71,9 @@ def test_the_page_offline_and_the_server_give_the_same_verdict_in_every_case(
     keys.retire_signing_key(first_key, ACTOR)
     codes["retired_key"] = old_key.code
     codes["new_key"] = person(event, "Intan").current_badge.code
+    codes["not_cleared"] = person(event, "Joko", category_code="P").current_badge.code
+    press = db.session.scalar(select(Category).where(Category.code == "P"))
+    events.update_category(press, "P", "Press", press.colour, True, ["4"], ACTOR, needs_clearance=True)
 
     browser_login("door")
     page.goto(f"{live_server}/door/")

@@ -23,7 +23,6 @@ from .audit import Actor, record, snapshot
 from .countries import country_name, is_country_code
 from .errors import InvalidState, ServiceError
 from .keys import new_signing_key
-from .vetting import settle_category
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ZONE_CODE = re.compile(r"[A-Z0-9]{1,8}\Z")
@@ -257,6 +256,8 @@ def update_category(category: Category, code: str, name: str, colour: str, self_
     doors) once clearance is needed, and ready once it is not."""
     values = _checked_category(category.event, category, code, name, colour, self_service,
                                default_zones)
+    # Imported here: vetting builds on registration, which builds on the event's setup.
+    from .vetting import settle_category
     _apply(category, {**values, "needs_clearance": bool(needs_clearance)}, actor, "category.updated",
            then=lambda: settle_category(category, actor))
 

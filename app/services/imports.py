@@ -436,8 +436,9 @@ def import_delegates(event: Event, filename: str, data: bytes, photos: PhotoSour
             if delegate.photo_file:
                 stored.append(delegate.photo_file)
             if approve:
+                # Possible duplicates are listed in the report the admin confirmed by importing.
                 approve_delegate(delegate, actor, seen_revision=delegate.revision, commit=False,
-                                 notify=False)
+                                 notify=False, duplicate_confirmed=True)
             report.created.append(delegate)
         record(actor, "delegates.imported", event, after={
             "file": Path(filename).name, "count": len(report.created), "approved": approve})

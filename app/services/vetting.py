@@ -15,10 +15,11 @@ from ..extensions import db
 from ..models import PENDING_STATES, Category, Delegate, DelegateStatus
 from ..models._types import utcnow
 from .audit import Actor
-from .errors import InvalidState, NotAllowed
+from .errors import InvalidState, NotAllowed, ServiceError
 from .issuance import stop_all_badges
 from .locking import lock_delegate
 from .notifications import notify_decision
+from .registration import find_duplicates
 from .revisions import check_seen, record_change
 
 S = DelegateStatus
@@ -28,27 +29,106 @@ VETTED_FIELDS = {"date_of_birth": "date of birth", "nationality": "nationality",
                  "photo_file": "photo"}
 
 
+class BulkRefused(ServiceError):
+    """An action on many people refused as a whole: nothing changed. `refusals` says who and why."""
+
+    code = "bulk_refused"
+
+    def __init__(self, refusals: list[tuple[Delegate, str]]):
+        names = "; ".join(f"{person.printed_name} ({person.reference}): {why}" for person, why in refusals)
+        super().__init__(f"Nothing was changed. {len(refusals)} of the people chosen cannot take "
+                         f"this action: {names}")
+        self.refusals = refusals
+
+
 def approve_delegate(delegate: Delegate, actor: Actor, *, seen_revision: int, commit: bool = True,
-                     notify: bool = True) -> None:
+                     notify: bool = True, duplicate_confirmed: bool = False) -> None:
     """The accreditation office's yes; `commit=False, notify=False` lets an import approve in its
-    own transaction."""
-    delegate = _locked_as_seen(delegate, seen_revision)
-    _require(delegate, {S.SUBMITTED, S.CLEARED_AWAITING_APPROVAL}, "approved")
-    _require_vetted_data(delegate)
-    if actor.user is not None and delegate.cleared_by_id == actor.user.id:
-        raise NotAllowed(f"You cleared {delegate.printed_name} for the security office; another "
-                         "officer must approve: nobody gives both yeses to one person.")
-    delegate.approved_by_id, delegate.approved_at = (actor.user.id if actor.user else None), utcnow()
-    _move(delegate, _after_yes(delegate), actor, "delegate.approved", note="")
+    own transaction. A possible duplicate is approved only once the officer confirms it."""
+    _decided(_approve(delegate, actor, seen_revision, duplicate_confirmed=duplicate_confirmed),
+             commit=commit, notify=notify)
+
+
+def clear_delegate(delegate: Delegate, actor: Actor, *, seen_revision: int) -> None:
+    """The security office's yes, for a category that needs clearance."""
+    _decided(_clear(delegate, actor, seen_revision))
+
+
+def request_information(delegate: Delegate, message: str, actor: Actor, *,
+                        seen_revision: int) -> None:
+    """Back to the applicant; an earlier yes is dropped, since what was vetted will change."""
+    _decided(_request_information(delegate, actor, seen_revision, message))
+
+
+def reject_delegate(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int) -> None:
+    """The accreditation office's no (also after approval): every badge stops at once."""
+    _decided(_reject(delegate, actor, seen_revision, reason))
+
+
+def refuse_clearance(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int) -> None:
+    """The security office's no; its reason stays with the office."""
+    _decided(_refuse_clearance(delegate, actor, seen_revision, reason))
+
+
+def withdraw_clearance(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int) -> None:
+    """The security office takes its yes back: a printed badge stops at every door at once."""
+    _decided(_withdraw_clearance(delegate, actor, seen_revision, reason))
+
+
+def decide_many(action: str, people: list[tuple[Delegate, int]], actor: Actor, *, note: str = ""
+                ) -> list[Delegate]:
+    """One decision for many people (each with the revision the officer saw), all or nothing.
+
+    `action` is one of BULK_ACTIONS. If anyone cannot take it (changed meanwhile, a possible
+    duplicate, the officer's own second stage...) nothing changes and BulkRefused names each
+    person and why. Otherwise each person gets their own audit record and e-mail.
+    """
+    decide = BULK_ACTIONS[action]
+    if not people:
+        raise InvalidState("Choose at least one person.")
+    if action in NEEDS_NOTE and not note.strip():
+        raise InvalidState("Give the message or reason for everyone chosen.", field="note")
+    refusals, decided = [], []
+    for person, seen in sorted(people, key=lambda pair: pair[0].id):  # one lock order
+        try:
+            decided.append(decide(person, actor, seen, note))
+        except ServiceError as exc:
+            refusals.append((person, exc.message))
+    if refusals:
+        db.session.rollback()
+        raise BulkRefused(refusals)
+    db.session.commit()
+    for person in decided:
+        notify_decision(person)
+    return decided
+
+
+def _decided(delegate: Delegate, *, commit: bool = True, notify: bool = True) -> None:
     if commit:
         db.session.commit()
     if notify:
         notify_decision(delegate)
 
 
-def clear_delegate(delegate: Delegate, actor: Actor, *, seen_revision: int) -> None:
-    """The security office's yes, for a category that needs clearance."""
-    delegate = _locked_as_seen(delegate, seen_revision)
+def _approve(delegate: Delegate, actor: Actor, seen: int, note: str = "", *,
+             duplicate_confirmed: bool = False) -> Delegate:
+    delegate = _locked_as_seen(delegate, seen)
+    _require(delegate, {S.SUBMITTED, S.CLEARED_AWAITING_APPROVAL}, "approved")
+    _require_vetted_data(delegate)
+    if actor.user is not None and delegate.cleared_by_id == actor.user.id:
+        raise NotAllowed(f"You cleared {delegate.printed_name} for the security office; another "
+                         "officer must approve: nobody gives both yeses to one person.")
+    if not duplicate_confirmed and find_duplicates(delegate):
+        raise InvalidState(f"{delegate.printed_name} may be a duplicate of "
+                           f"{find_duplicates(delegate)[0].description}; open the application "
+                           "and confirm to approve.", code="duplicate_unconfirmed")
+    delegate.approved_by_id, delegate.approved_at = (actor.user.id if actor.user else None), utcnow()
+    _move(delegate, _after_yes(delegate), actor, "delegate.approved", note="")
+    return delegate
+
+
+def _clear(delegate: Delegate, actor: Actor, seen: int, note: str = "") -> Delegate:
+    delegate = _locked_as_seen(delegate, seen)
     if not delegate.category.needs_clearance:
         raise InvalidState(f"{delegate.category.name} needs no security clearance.")
     _require(delegate, {S.SUBMITTED, S.APPROVED_AWAITING_CLEARANCE}, "cleared")
@@ -58,43 +138,41 @@ def clear_delegate(delegate: Delegate, actor: Actor, *, seen_revision: int) -> N
                          "another officer must clear: nobody gives both yeses to one person.")
     delegate.cleared_by_id, delegate.cleared_at = (actor.user.id if actor.user else None), utcnow()
     _move(delegate, _after_yes(delegate), actor, "delegate.cleared")
-    db.session.commit()
-    notify_decision(delegate)
+    return delegate
 
 
-def request_information(delegate: Delegate, message: str, actor: Actor, *,
-                        seen_revision: int) -> None:
-    """Back to the applicant; an earlier yes is dropped, since what was vetted will change."""
+def _request_information(delegate: Delegate, actor: Actor, seen: int, message: str) -> Delegate:
     if not message.strip():
         raise InvalidState("Say what information is needed.", field="note")
-    delegate = _locked_as_seen(delegate, seen_revision)
+    delegate = _locked_as_seen(delegate, seen)
     _require(delegate, PENDING_STATES, "asked for more information")
     _drop_yeses(delegate)
     _move(delegate, S.NEEDS_INFO, actor, "delegate.needs_info", note=message.strip())
-    db.session.commit()
-    notify_decision(delegate)
+    return delegate
 
 
-def reject_delegate(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int) -> None:
-    """The accreditation office's no (also after approval): every badge stops at once."""
-    delegate = _locked_as_seen(delegate, seen_revision)
+def _reject(delegate: Delegate, actor: Actor, seen: int, reason: str) -> Delegate:
+    delegate = _locked_as_seen(delegate, seen)
     _require(delegate, PENDING_STATES | {S.READY}, "rejected")
     _move(delegate, S.REJECTED, actor, "delegate.rejected", note=reason.strip())
     stop_all_badges(delegate, "withdrawn", actor)
-    db.session.commit()
-    notify_decision(delegate)
+    return delegate
 
 
-def refuse_clearance(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int) -> None:
-    """The security office's no; its reason stays with the office."""
-    _security_no(delegate, reason, actor, seen_revision, S.CLEARANCE_REFUSED,
-                 PENDING_STATES - {S.CLEARED_AWAITING_APPROVAL}, "delegate.clearance_refused")
+def _refuse_clearance(delegate: Delegate, actor: Actor, seen: int, reason: str) -> Delegate:
+    return _security_no(delegate, reason, actor, seen, S.CLEARANCE_REFUSED,
+                        PENDING_STATES - {S.CLEARED_AWAITING_APPROVAL}, "delegate.clearance_refused")
 
 
-def withdraw_clearance(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int) -> None:
-    """The security office takes its yes back: a printed badge stops at every door at once."""
-    _security_no(delegate, reason, actor, seen_revision, S.WITHDRAWN,
-                 {S.CLEARED_AWAITING_APPROVAL, S.READY}, "delegate.clearance_withdrawn")
+def _withdraw_clearance(delegate: Delegate, actor: Actor, seen: int, reason: str) -> Delegate:
+    return _security_no(delegate, reason, actor, seen, S.WITHDRAWN,
+                        {S.CLEARED_AWAITING_APPROVAL, S.READY}, "delegate.clearance_withdrawn")
+
+
+# The decisions an officer may take for many people at once, by the code the queue posts.
+BULK_ACTIONS = {"approve": _approve, "clear": _clear, "request_information": _request_information,
+                "reject": _reject, "refuse_clearance": _refuse_clearance}
+NEEDS_NOTE = {"request_information", "refuse_clearance"}
 
 
 def settle_category(category: Category, actor: Actor) -> int:
@@ -167,7 +245,7 @@ def _drop_yeses(delegate: Delegate) -> None:
 
 
 def _security_no(delegate: Delegate, reason: str, actor: Actor, seen_revision: int,
-                 status: DelegateStatus, allowed: set[DelegateStatus], action: str) -> None:
+                 status: DelegateStatus, allowed: set[DelegateStatus], action: str) -> Delegate:
     if not reason.strip():
         raise InvalidState("Give the reason (it stays with the security office).", field="note")
     delegate = _locked_as_seen(delegate, seen_revision)
@@ -178,8 +256,7 @@ def _security_no(delegate: Delegate, reason: str, actor: Actor, seen_revision: i
     delegate.cleared_by_id = delegate.cleared_at = None
     _move(delegate, status, actor, action, note="", security_reason=reason.strip())
     stop_all_badges(delegate, "withdrawn", actor)
-    db.session.commit()
-    notify_decision(delegate)
+    return delegate
 
 
 def _move(delegate: Delegate, status: DelegateStatus, actor: Actor, action: str, *,

@@ -1,49 +1,96 @@
-"""The accreditation office's pages: the queue, a person's application, the decisions."""
+"""The vetting offices' pages: the queue, a person's application, the decisions."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth.access import role_required
 from ..extensions import db
-from ..models import PENDING_STATES, Delegate, DelegateStatus, StaffRole
+from ..models import Delegate, DelegateStatus, Event, StaffRole
+from ..models._types import utcnow
 from ..services import vetting
 from ..services.audit import Actor
+from ..services.errors import ServiceError
+from ..services.queue import WAITING, QueueFilter, everyone, next_in_queue, queue_counts, queue_page
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from ..services.revisions import changes_since
 from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
 from ..web import page_number, photo_response
 from . import vetting_bp
-from .forms import NoteForm
+from .forms import BULK_LABELS, BulkForm, NoteForm
 
 # The accreditation office decides; the security office clears. Both read the applications.
 VETTING = (StaffRole.ACCREDITATION, StaffRole.SECURITY)
+ACCREDITATION_ACTIONS = {"approve", "request_information", "reject"}
 ACCREDITATION = (StaffRole.ACCREDITATION,)
 SECURITY = (StaffRole.SECURITY,)
-QUEUE_PAGE = 100
 
 
 @vetting_bp.route("/queue")
 @role_required(*VETTING)
 def queue():
-    wanted = request.args.get("status", "open")
-    query = select(Delegate).order_by(Delegate.created_at, Delegate.id)
-    if wanted == "open":
-        query = query.where(Delegate.status.in_(PENDING_STATES))
-    elif wanted in {s.value for s in DelegateStatus}:
-        query = query.where(Delegate.status == DelegateStatus(wanted))
+    """One event's applications, filtered, longest waiting first; bulk decisions on a selection."""
+    criteria = _queue_filter()
     page = page_number()
-    delegates = db.session.scalars(
-        query.offset((page - 1) * QUEUE_PAGE).limit(QUEUE_PAGE + 1)).all()
-    has_more = len(delegates) > QUEUE_PAGE
-    delegates = delegates[:QUEUE_PAGE]
-    counts = dict(db.session.execute(
-        select(Delegate.status, func.count()).group_by(Delegate.status)).all())
-    return render_template("vetting/queue.html", delegates=delegates, wanted=wanted,
-                           counts=counts, open_count=sum(counts.get(s, 0) for s in PENDING_STATES),
-                           statuses=list(DelegateStatus), form=SeenForm(),
-                           duplicates=duplicates_by_delegate(delegates), page=page,
-                           has_more=has_more)
+    people, has_more = queue_page(criteria, page)
+    events = db.session.scalars(select(Event).order_by(Event.starts_on.desc())).all()
+    return render_template("vetting/queue.html", criteria=criteria, people=people, page=page,
+                           has_more=has_more, counts=queue_counts(criteria), events=events,
+                           statuses=list(DelegateStatus), waiting=WAITING, form=SeenForm(),
+                           bulk_form=BulkForm(), duplicates=duplicates_by_delegate(people),
+                           seen_at=utcnow().isoformat(), filter_args=criteria.args())
+
+
+@vetting_bp.route("/queue/decide", methods=["POST"])
+@role_required(*VETTING)
+def decide_many():
+    """One decision for the people ticked (or everyone in the filter), all or nothing."""
+    criteria = _queue_filter(request.form)
+    form = BulkForm()
+    back = redirect(url_for("vetting.queue", **criteria.args()))
+    if not form.validate_on_submit():
+        flash("Choose an action.", "error")
+        return back
+    action = form.action.data
+    office = ACCREDITATION if action in ACCREDITATION_ACTIONS else SECURITY
+    if not current_user.has_role(*office):
+        abort(403)
+    if form.whole_filter.data:
+        # Everyone the filter shows now; anyone changed since the page was loaded refuses it all.
+        seen_at = form.seen_moment
+        if seen_at is None:
+            flash("This page is out of date; reload it and try again.", "error")
+            return back
+        people = [(person, person.revision if person.updated_at <= seen_at else -1)
+                  for person in everyone(criteria)]
+    else:
+        people = []
+        for value in request.form.getlist("person"):
+            person_id, _, revision = value.partition(":")
+            person = db.session.get(Delegate, int(person_id)) if person_id.isdigit() else None
+            if person is not None and person.event_id == criteria.event.id and revision.isdigit():
+                people.append((person, int(revision)))
+    try:
+        decided = vetting.decide_many(action, people, Actor.current(), note=form.note.data or "")
+    except vetting.BulkRefused as exc:
+        flash(exc.message, "error")
+        return back
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return back
+    flash(f"Done for {len(decided)} {'person' if len(decided) == 1 else 'people'}: "
+          f"{BULK_LABELS[action].lower()}.", "success")
+    return back
+
+
+def _queue_filter(values=None) -> QueueFilter:
+    values = values if values is not None else request.args
+    slug = values.get("event", "")
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) if slug else None
+    event = event or db.session.scalar(select(Event).order_by(Event.starts_on.desc())) or abort(404)
+    return QueueFilter.from_args(event, values)
 
 
 @vetting_bp.route("/people/<int:delegate_id>")
@@ -55,7 +102,7 @@ def person(delegate_id: int):
     changes = changes_since(person, since) if since is not None and since < person.revision else []
     return render_template("vetting/person.html", person=person, seen_form=SeenForm(),
                            note_form=NoteForm(), changes=changes,
-                           duplicates=find_duplicates(person))
+                           duplicates=find_duplicates(person), from_queue=_from_queue(person))
 
 
 @vetting_bp.route("/people/<int:delegate_id>/photo")
@@ -68,12 +115,12 @@ def photo(delegate_id: int):
 @role_required(*ACCREDITATION)
 def approve(delegate_id: int):
     person = person_or_404(delegate_id)
+    confirmed = request.form.get("confirm_duplicate") == "y"
     done = on_what_was_seen(
-        SeenForm(), lambda seen: vetting.approve_delegate(person, Actor.current(), seen_revision=seen),
+        SeenForm(), lambda seen: vetting.approve_delegate(person, Actor.current(), seen_revision=seen,
+                                                          duplicate_confirmed=confirmed),
         done=f"{person.printed_name} is approved.")
-    if done and request.form.get("back") == "queue":
-        return redirect(url_for("vetting.queue"))
-    return back_to_person("vetting.person", person)
+    return _after_decision(person, done)
 
 
 @vetting_bp.route("/people/<int:delegate_id>/request-info", methods=["POST"])
@@ -96,9 +143,7 @@ def clear(delegate_id: int):
     done = on_what_was_seen(
         SeenForm(), lambda seen: vetting.clear_delegate(person, Actor.current(), seen_revision=seen),
         done=f"{person.printed_name} is cleared.")
-    if done and request.form.get("back") == "queue":
-        return redirect(url_for("vetting.queue"))
-    return back_to_person("vetting.person", person)
+    return _after_decision(person, done)
 
 
 @vetting_bp.route("/people/<int:delegate_id>/refuse-clearance", methods=["POST"])
@@ -118,7 +163,30 @@ def _decide_with_note(delegate_id: int, decision, done: str):
     """A vetting decision that carries a message to the applicant."""
     person = person_or_404(delegate_id)
     form = NoteForm()
-    on_what_was_seen(form, lambda seen: decision(person, form.note.data or "", Actor.current(),
-                                                 seen_revision=seen),
-                     done=done.format(person.printed_name))
+    decided = on_what_was_seen(form, lambda seen: decision(person, form.note.data or "",
+                                                           Actor.current(), seen_revision=seen),
+                               done=done.format(person.printed_name))
+    return _after_decision(person, decided)
+
+
+def _from_queue(person: Delegate) -> dict | None:
+    """The queue filter an officer opened this person from, to go on to the next one after."""
+    if not request.args.get("queue"):
+        return None
+    return QueueFilter.from_args(person.event, request.args).args()
+
+
+def _after_decision(person: Delegate, decided):
+    """Where an officer goes after deciding: back to the queue from a queue button, on to the
+    next person of their filter from a person's page, or back to the page if nothing changed."""
+    if decided and request.form.get("back") == "queue":
+        criteria = QueueFilter.from_args(person.event, request.form)
+        return redirect(url_for("vetting.queue", **criteria.args()))
+    if decided and request.form.get("queue"):
+        criteria = QueueFilter.from_args(person.event, request.form)
+        following = next_in_queue(criteria, person)
+        if following is not None:
+            return redirect(url_for("vetting.person", delegate_id=following.id, queue=1,
+                                    **criteria.args()))
+        return redirect(url_for("vetting.queue", **criteria.args()))
     return back_to_person("vetting.person", person)

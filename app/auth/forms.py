@@ -5,5 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autofocus": True, "autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})

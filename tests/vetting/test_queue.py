@@ -11,7 +11,7 @@ from app.models import AuditEvent, Delegate, DelegateStatus
 from app.services.audit import Actor
 from app.services.vetting import approve_delegate
 from registration_support import mails
-from support import csrf_token, hidden_fields, make_person
+from support import hidden_fields, make_person
 
 S = DelegateStatus
 ACTOR = Actor.cli("test")
@@ -19,6 +19,12 @@ ACTOR = Actor.cli("test")
 
 def names(page: str) -> list[str]:
     return re.findall(r'href="/vetting/people/\d+\?[^"]*">([^<]+)</a>', page)
+
+
+def ticked_on(client, page):
+    """The queue page's bulk form and the people listed on it, as the officer ticks them all."""
+    form = hidden_fields(client, page, "/vetting/queue/decide")
+    return form, re.findall(r'name="person" value="(\d+:\d+)"', client.get(page).get_data(as_text=True))
 
 
 def people(event):
@@ -52,9 +58,7 @@ def test_a_bulk_approval_that_fails_for_one_changes_nobody_and_names_who_and_why
         client, event, login):
     made = people(event)
     login("accreditation")
-    page = "/vetting/queue?delegation=ID&category=D"
-    form = hidden_fields(client, page, "/vetting/queue/decide")
-    ticked = re.findall(r'name="person" value="(\d+:\d+)"', client.get(page).get_data(as_text=True))
+    form, ticked = ticked_on(client, "/vetting/queue?delegation=ID&category=D")
     assert len(ticked) == 2  # Dewi (submitted) and Budi (already approved)
     response = client.post("/vetting/queue/decide", data={**form, "action": "approve", "person": ticked})
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -68,9 +72,7 @@ def test_a_bulk_request_for_information_reaches_each_person_with_their_own_mail_
         client, event, login):
     made = people(event)
     login("accreditation")
-    page = "/vetting/queue?state=submitted"
-    form = hidden_fields(client, page, "/vetting/queue/decide")
-    ticked = re.findall(r'name="person" value="(\d+:\d+)"', client.get(page).get_data(as_text=True))
+    form, ticked = ticked_on(client, "/vetting/queue?state=submitted")
     before = len(mails())
     response = client.post("/vetting/queue/decide", data={
         **form, "action": "request_information", "note": "Please send a photo without glasses.",

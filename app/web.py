@@ -6,11 +6,13 @@ import mimetypes
 import time
 
 from flask import Flask, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db, limiter, login_manager
+from .models import StaffRole
 from .models._types import MAX_ID
 from .services.errors import ServiceError
 from .services.people import unstorable_character
@@ -174,6 +176,19 @@ def install_web_defaults(app: Flask) -> None:
     def at_venue(value, event, fmt: str = "%d %b %H:%M") -> str:
         """A UTC time as the clock at the venue shows it: what desk staff and delegates see."""
         return event.at_venue(value).strftime(fmt) if value is not None else ""
+
+    @app.template_filter("describe_audit")
+    def describe_audit(entry) -> str:
+        """An audit record's action in words, e.g. "delegate.needs_info" -> "Delegate: needs info"."""
+        kind, _, what = entry.action.partition(".")
+        return f"{kind.capitalize()}: {what.replace('_', ' ')}"
+
+    @app.template_filter("audit_changes")
+    def audit_changes(entry) -> list:
+        """The fields a record changed; the security office's reasons only for that office."""
+        from .services.revisions import FIELD_LABELS, audited_fields
+        hidden = set() if current_user.has_role(StaffRole.SECURITY) else {FIELD_LABELS["clearance_note"]}
+        return [change for change in audited_fields(entry) if change[0] not in hidden]
 
     @app.context_processor
     def helpers():

@@ -7,9 +7,10 @@ import enum
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import and_, or_, select
 
 from ..extensions import db
-from ..models import AuditEvent, StaffUser
+from ..models import AuditEvent, Badge, StaffUser
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,12 @@ def _jsonable(values: dict | None) -> dict | None:
             value = [getattr(v, "code", v) for v in value]
         out[key] = value
     return out
+
+
+def person_history(delegate) -> list[AuditEvent]:
+    """Everything the trail holds about one person and their badges, oldest first."""
+    badge_ids = select(Badge.id).where(Badge.delegate_id == delegate.id)
+    return list(db.session.scalars(select(AuditEvent).where(or_(
+        and_(AuditEvent.object_type == "delegate", AuditEvent.object_id == delegate.id),
+        and_(AuditEvent.object_type == "badge", AuditEvent.object_id.in_(badge_ids))))
+        .order_by(AuditEvent.id)))

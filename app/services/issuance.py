@@ -216,6 +216,17 @@ def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
     return badge
 
 
+def reissue_for_new_data(delegate: Delegate, actor: Actor) -> Badge | None:
+    """After staff corrected what a badge shows: a printed badge is replaced by a new version
+    (the old card is refused as superseded), in the caller's transaction. A badge not printed
+    yet simply prints the new data. The caller holds the person's lock."""
+    old = delegate.current_badge
+    if old is None or old.printed_at is None:
+        return None
+    _revoke(lock_badge(old), "data_changed", actor)
+    return _new_badge(delegate, actor)
+
+
 def stop_all_badges(delegate: Delegate, reason: str, actor: Actor) -> None:
     """Revoke every working badge of a person, in the caller's transaction (no commit)."""
     for badge in delegate.badges:

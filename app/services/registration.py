@@ -119,7 +119,7 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
     if problems:
         field_name, message = problems[0]
         raise ServiceError(message, field=field_name)
-    category = _category(event, application.category_code)
+    category = category_by_code(event, application.category_code)
     # Two applicants taking the last place of a capped delegation: the second waits, then counts.
     delegation = lock_delegation(event.id, application.country)
     if delegation is not None:
@@ -194,7 +194,7 @@ def update_application(delegate: Delegate, application: Application, photo_jpeg:
     values["passport_number"] = _document_number(application.passport_number)
     values["printed_name"] = application.printed_name or default_printed_name(
         application.given_name, application.family_name)
-    category = _category(delegate.event, application.category_code) \
+    category = category_by_code(delegate.event, application.category_code) \
         if application.category_code else delegate.category
     before, after = {}, {}
     for name, value in values.items():
@@ -284,7 +284,8 @@ def _flag_duplicates(delegate: Delegate, actor: Actor) -> None:
             "other": duplicate.other.reference, "same": list(duplicate.reasons)})
 
 
-def _category(event: Event, code: str) -> Category:
+def category_by_code(event: Event, code: str) -> Category:
+    """The event's category with this code, or ServiceError on the category field."""
     category = db.session.scalar(select(Category).where(
         Category.event_id == event.id, Category.code == code))
     if category is None:

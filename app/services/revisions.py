@@ -87,11 +87,8 @@ def changes_since(delegate: Delegate, seen: int) -> list[Change]:
         revision = (audit.after or {}).get("revision")
         if not isinstance(revision, int) or revision <= seen:
             continue
-        before, after = audit.before or {}, audit.after or {}
-        fields = tuple((FIELD_LABELS[name], before.get(name), after[name])
-                       for name in after if name in FIELD_LABELS)
         changes.append(Change(at=audit.at, actor=audit.actor, action=audit.action,
-                              revision=revision, fields=fields))
+                              revision=revision, fields=tuple(audited_fields(audit))))
     return changes
 
 
@@ -112,3 +109,9 @@ def _count_every_change(session: Session, _context, _instances) -> None:
 def install_revision_guard() -> None:
     if not event.contains(Session, "before_flush", _count_every_change):
         event.listen(Session, "before_flush", _count_every_change)
+
+
+def audited_fields(audit: AuditEvent) -> list[tuple[str, object, object]]:
+    """The application fields an audit record changed, with their plain names."""
+    before, after = audit.before or {}, audit.after or {}
+    return [(FIELD_LABELS[name], before.get(name), after[name]) for name in after if name in FIELD_LABELS]

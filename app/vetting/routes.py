@@ -9,16 +9,16 @@ from ..auth.access import role_required
 from ..extensions import db
 from ..models import Delegate, DelegateStatus, Event, StaffRole
 from ..models._types import utcnow
-from ..services import vetting
-from ..services.audit import Actor
+from ..services import corrections, vetting
+from ..services.audit import Actor, person_history
 from ..services.errors import ServiceError
 from ..services.queue import WAITING, QueueFilter, everyone, next_in_queue, queue_counts, queue_page
 from ..services.registration import duplicates_by_delegate, find_duplicates
-from ..services.revisions import changes_since
+from ..services.revisions import FIELD_LABELS, changes_since
 from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
-from ..web import page_number, photo_response
+from ..web import attempt, page_number, photo_response
 from . import vetting_bp
-from .forms import BULK_LABELS, BulkForm, NoteForm
+from .forms import BULK_LABELS, BulkForm, CorrectionForm, NoteForm, StaffNoteForm
 
 # The accreditation office decides; the security office clears. Both read the applications.
 VETTING = (StaffRole.ACCREDITATION, StaffRole.SECURITY)
@@ -100,9 +100,50 @@ def person(delegate_id: int):
     # After a refused decision: what changed since the page the officer decided on.
     since = request.args.get("since", type=int)
     changes = changes_since(person, since) if since is not None and since < person.revision else []
+    correction = CorrectionForm(data={"category": person.category.code,
+                                      "zones": [z.code for z in person.zones],
+                                      "printed_name": person.printed_name,
+                                      "native_name": person.native_name})
+    correction.offer(person.event)
     return render_template("vetting/person.html", person=person, seen_form=SeenForm(),
                            note_form=NoteForm(), changes=changes,
-                           duplicates=find_duplicates(person), from_queue=_from_queue(person))
+                           duplicates=find_duplicates(person), from_queue=_from_queue(person),
+                           correction_form=correction, staff_note_form=StaffNoteForm(),
+                           history=person_history(person))
+
+
+@vetting_bp.route("/people/<int:delegate_id>/correct", methods=["POST"])
+@role_required(*ACCREDITATION)
+def correct(delegate_id: int):
+    """Staff correct category, zones or the names as printed; a printed badge is reissued."""
+    person = person_or_404(delegate_id)
+    form = CorrectionForm()
+    form.offer(person.event)
+    changed = on_what_was_seen(form, lambda seen: corrections.correct_application(
+        person, corrections.StaffCorrection(category_code=form.category.data,
+                                            zone_codes=list(form.zones.data or []),
+                                            printed_name=form.printed_name.data,
+                                            native_name=form.native_name.data or ""),
+        Actor.current(), seen_revision=seen))
+    if changed and changed is not True:
+        flash(f"Corrected: {', '.join(FIELD_LABELS.get(name, name).lower() for name in changed)}.",
+              "success")
+    elif changed:
+        flash("Nothing was different.", "info")
+    return back_to_person("vetting.person", person)
+
+
+@vetting_bp.route("/people/<int:delegate_id>/notes", methods=["POST"])
+@role_required(*VETTING)
+def add_note(delegate_id: int):
+    person = person_or_404(delegate_id)
+    form = StaffNoteForm()
+    if form.validate_on_submit():
+        attempt(corrections.add_staff_note, person, form.text.data, Actor.current(),
+                done="Note kept.")
+    else:
+        flash("Write the note first.", "error")
+    return redirect(url_for("vetting.person", delegate_id=person.id) + "#notes")
 
 
 @vetting_bp.route("/people/<int:delegate_id>/photo")

@@ -9,6 +9,7 @@ import io
 import logging
 import re
 import threading
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -57,32 +58,12 @@ def flag_drawing(code: str):
     return drawing
 
 
-def draw_flag_form(canvas, name: str, code: str) -> bool:
-    """Define form XObject `name` holding the flag, in a 640 x 480 box; False if no flag."""
-    made = flag_operators(code)
-    if made is None:
-        return False
-    ops, states = made
-    if states:
-        # Graphics states (transparency) are resources of each PDF: name them in this one.
-        table = canvas._extgstate._c
-        for state in states.values():
-            table.setdefault(state, f"gRLs{len(table)}")
-        ops = _GRAPHICS_STATE.sub(lambda m: f"/{table[states[m.group(1)]]} gs", ops)
-    canvas.beginForm(name, 0, 0, FLAG_WIDTH, FLAG_HEIGHT)
-    canvas.addLiteral(ops)
-    canvas.endForm()
-    return True
-
-
-_GRAPHICS_STATE = re.compile(r"/(\S+) gs\b")
-
-
 @functools.lru_cache(maxsize=None)
-def flag_operators(code: str) -> tuple[str, dict[str, tuple]] | None:
-    """The flag's PDF drawing operators and the graphics states they name, made once per
-    process: drawing a coat of arms through ReportLab takes tens of milliseconds, copying
-    its operators into the next PDF almost nothing. None when there is no flag."""
+def flag_stream(code: str) -> tuple[bytes, dict[str, tuple]] | None:
+    """The flag's PDF drawing operators, Flate-compressed, and the graphics states they
+    name; made once per process, since drawing a coat of arms through ReportLab takes
+    tens of milliseconds and copying its bytes into the next PDF almost nothing. None when
+    there is no flag."""
     drawing = flag_drawing(code)
     if drawing is None:
         return None
@@ -94,8 +75,14 @@ def flag_operators(code: str) -> tuple[str, dict[str, tuple]] | None:
     scratch.scale(FLAG_WIDTH / drawing.width, FLAG_HEIGHT / drawing.height)
     renderPDF.draw(drawing, scratch, 0, 0, showBoundary=False)
     scratch.restoreState()
-    names = {name: state for state, name in scratch._extgstate._c.items()}
-    return "\n".join(scratch._code), names
+    states = {name: state for state, name in scratch._extgstate._c.items()}
+    # Clip to the flag's own box (flag-icons draws some shapes past it), and drop the
+    # empty text blocks ReportLab opens, which name a font the form does not carry.
+    ops = "\n".join(line for line in scratch._code if not _EMPTY_TEXT.fullmatch(line))
+    return zlib.compress(f"0 0 {FLAG_WIDTH:g} {FLAG_HEIGHT:g} re W n\n{ops}".encode("latin-1"), 9), states
+
+
+_EMPTY_TEXT = re.compile(r"BT /F\d+ [\d.]+ Tf [\d.]+ TL ET")
 
 
 # --- markers ---------------------------------------------------------------

@@ -113,9 +113,30 @@ class Run:
                      f"/{c._doc.getXObjectName(name)} Do Q")
         c._formsinuse.append(name)
 
+    def define_form(self, name: str, stream: bytes, width: float, height: float,
+                    states: dict[str, tuple] | None = None) -> None:
+        """Form XObject `name` from operators already Flate-compressed, so a pattern or a
+        coat of arms made once per process costs a PDF nothing but its bytes. `states`
+        names the graphics states (transparency) the operators use."""
+        form = pdfdoc.PDFFormXObject(0, 0, width, height)
+        contents = pdfdoc.PDFStream(content=stream)
+        contents.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        form.Contents = contents
+        resources = pdfdoc.PDFResourceDictionary()
+        if states:
+            resources.ExtGState = {key: pdfdoc.PDFDictionary(dict([state])) for key, state in states.items()}
+        form.Resources = resources
+        self.canvas._doc.addForm(name, form)
+
     def flag(self, code: str) -> str | None:
         code = (code or "").upper()
-        return self.form(("flag", code), lambda name: flags.draw_flag_form(self.canvas, name, code))
+
+        def build(name: str) -> bool:
+            made = flags.flag_stream(code)
+            if made is not None:
+                self.define_form(name, made[0], flags.FLAG_WIDTH, flags.FLAG_HEIGHT, made[1])
+            return made is not None
+        return self.form(("flag", code), build)
 
     def silhouette(self) -> str:
         """Placeholder for a missing photo, in a 35 x 45 box."""

@@ -32,17 +32,19 @@ ASEAN = [
 ]
 ZONES = [("1", "Plenary hall"), ("2", "Bilateral rooms"), ("3", "Delegation offices"),
          ("4", "Press centre"), ("6", "VIP lounge")]
-# Colours and letters after UN practice: red delegates, green observers and
-# secretariat, yellow press and guests, blue organisers and host security.
+# Colours and letters after UN practice: delegates and heads of delegation one red
+# family, kept deliberately and told apart by their letter and name; every other category
+# a colour of its own (CIEDE2000 difference over 10 from all others).
 CATEGORIES = [
     ("E", "Head of Delegation", "#B71C1C", ["1", "2", "3", "6"], True),
     ("D", "Delegate", "#D32F2F", ["1", "2", "3"], True),
     ("O", "Observer", "#2E7D32", ["1"], True),
-    ("S", "Secretariat", "#388E3C", ["1", "2", "3"], False),
+    ("S", "Secretariat", "#00695C", ["1", "2", "3"], False),
     ("P", "Press", "#F9A825", ["4"], True),
     ("C", "Organiser", "#1565C0", ["1", "2", "3", "4", "6"], False),
-    ("Z", "Host Security", "#0D47A1", ["1", "2", "3", "4", "6"], False),
+    ("Z", "Host Security", "#37474F", ["1", "2", "3", "4", "6"], False),
 ]
+COLOUR_FAMILIES = {"D"}  # added after a category of nearly the same colour, on purpose
 CHECKPOINTS = [("MAIN", "Main entrance", None), ("PLENARY", "Plenary hall door", "1"),
                ("BILAT", "Bilateral wing", "2"), ("VIP", "VIP lounge", "6")]
 STAFF = [(StaffRole.ADMIN, "admin@amim22.example"),
@@ -85,7 +87,8 @@ def _create_event(actor: Actor) -> Event:
     for code, name in ASEAN:
         events.add_delegation(event, code, name, None, actor)
     for code, name, colour, zone_codes, public in CATEGORIES:
-        events.add_category(event, code, name, colour, public, zone_codes, actor)
+        events.add_category(event, code, name, colour, public, zone_codes, actor,
+                            keep_family=code in COLOUR_FAMILIES)
     for code, name, zone in CHECKPOINTS:
         events.add_checkpoint(event, code, name, zone or "", True, actor)
     return event

@@ -2,6 +2,7 @@
 read back from the PDF of every stock, front and back: every character and every
 picture lies inside the box of the element that drew it, and the card shows them all."""
 import io
+from datetime import date
 
 import pypdfium2 as pdfium
 import pytest
@@ -32,7 +33,8 @@ HELD_OUT = [
          honorific="Pehin Datu Pekerma Jaya", native_name="ڤڠيرن انق حاجي محمد عبدالقوي",
          country_code="BN", country_name="Brunei Darussalam"),
     dict(name="Ouyang Murong Sima Zhuge Shangguan", honorific="Colonel",
-         native_name="欧阳慕容司马诸葛上官东方", country_code="SG", country_name="Singapore"),
+         native_name="欧阳慕容司马诸葛上官东方", country_code="SG", country_name="Singapore",
+         valid_from=date(2026, 12, 30), valid_to=date(2027, 1, 2)),  # across the new year
 ]
 LONG_ORGANISATION = ("Directorate General of Defence Strategy and Intelligence Coordination, "
                      "Ministry of National Defence")

@@ -145,17 +145,15 @@ def draw_microtext(run, el, x, y, w, h, badge, values) -> None:
     size = el.get("size", 1.6)
     pitch = size * 1.3
     lines = max(1, int((h + 0.01) // pitch))
-    unit_runs, missing = text.layout_runs(content + " \u00b7 ")
+    runs, missing = text.layout_runs(content)
     if missing:
         run.note_missing(badge.label, missing)
-    unit_w = sum(r.width for r in unit_runs) * size
-    repeat = max(1, int(w // unit_w))
-    runs, _ = text.layout_runs(((content + " \u00b7 ") * repeat).rstrip(" \u00b7"))
-    natural = sum(r.width for r in runs) * size
-    if natural > w:  # one name longer than the box: cut it, no spacing
+    line = _repeated(runs, text.layout_runs(_SEPARATOR)[0], w / size)
+    if line is None:  # one name longer than the box: cut it, no spacing
         fitted = text.fit_text(content, w, pitch, size=size, min_size=size)
-        runs, natural = list(fitted.lines[0].runs) if fitted.lines else [], w
-    glyphs = sum(_glyph_count(r.text) for r in runs)
+        line = list(fitted.lines[0].runs) if fitted.lines else []
+    natural = sum(r.width for r in line) * size
+    glyphs = sum(_glyph_count(r.text) for r in line)
     spacing = max(0.0, (w - natural) / glyphs) if glyphs else 0.0
     ascent, descent = text.font_metrics(text.font_name("latin", False))
     c = run.canvas
@@ -164,11 +162,35 @@ def draw_microtext(run, el, x, y, w, h, badge, values) -> None:
     baseline = y + (h + block) / 2 - size * ascent / 1000
     for _ in range(lines):
         cx = x
-        for r in runs:
+        for r in line:
             c.setFont(r.font, size)
             c.drawString(cx, baseline, r.text, charSpace=spacing)
             cx += r.width * size + spacing * _glyph_count(r.text)
         baseline -= pitch
+
+
+_SEPARATOR = " \u00b7 "
+
+
+def _repeated(runs, separator, width: float):
+    """`runs`, `separator`, `runs` ... as many times as fit `width` (at 1 pt); None when
+    not even one does. Runs are reused, not shaped again, and unshaped neighbours in one
+    font are joined, so a Latin line is a single string."""
+    unit = sum(r.width for r in runs)
+    gap = sum(r.width for r in separator)
+    if unit <= 0 or unit > width:
+        return None
+    count = max(1, int((width + gap) // (unit + gap)))
+    line: list = []
+    for i in range(count):
+        for r in (separator + runs if i else runs):
+            last = line[-1] if line else None
+            if (last is not None and last.font == r.font and type(last.text) is str
+                    and type(r.text) is str):
+                line[-1] = text.Run(last.text + r.text, r.font, last.width + r.width, r.script)
+            else:
+                line.append(r)
+    return line
 
 
 def _glyph_count(shown) -> int:
@@ -198,14 +220,10 @@ def draw_overprint(run, content: str, x, y, w, h, size: float) -> None:
     and replaced loses it, or shows it broken at the edge."""
     if not content:
         return
-    runs, _ = text.layout_runs(content + "  ")
-    unit = sum(r.width for r in runs) * size
     reach = min(w, h) * 0.62 * math.sqrt(2)  # the diagonal from the bottom edge to the right edge
-    room = reach - 2 * size
-    if unit <= 0 or room <= 0:
+    line = _repeated(text.layout_runs(content)[0], text.layout_runs("  ")[0], (reach - 2 * size) / size)
+    if not line:
         return
-    repeat = max(1, int(room // unit))
-    line, _ = text.layout_runs(((content + "  ") * repeat).rstrip())
     length = sum(r.width for r in line) * size
     c = run.canvas
     c.saveState()
@@ -219,12 +237,10 @@ def draw_overprint(run, content: str, x, y, w, h, size: float) -> None:
     c.setStrokeColorRGB(0.1, 0.12, 0.15)
     c.setStrokeAlpha(0.45)
     c.setLineWidth(0.15)
-    cx = (reach - length) / 2
+    t = c.beginText((reach - length) / 2, size * 0.45)
+    t.setTextRenderMode(2)
     for r in line:
-        t = c.beginText(cx, size * 0.45)
-        t.setTextRenderMode(2)
         t.setFont(r.font, size)
         t.textOut(r.text)
-        c.drawText(t)
-        cx += r.width * size
+    c.drawText(t)
     c.restoreState()

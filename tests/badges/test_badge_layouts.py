@@ -189,3 +189,20 @@ def test_a_landscape_layout_chosen_for_a_category_stays_upright_on_card_sheets(e
     cx, cy = _qr_centre_mm(pdfium.PdfDocument(out.getvalue())[0])
     assert cx == pytest.approx(x + qr.box[0] + qr.box[2] / 2, abs=1)
     assert cy == pytest.approx(y + qr.box[1] + qr.box[3] / 2, abs=1)
+
+
+@pytest.mark.parametrize("name", sorted(STOCKS))
+def test_the_category_reads_at_a_glance_by_its_letter_and_name(name):
+    layout = load_layout(name)
+    letter = next(e for e in layout.front if e.get("text") == "{category_code}")
+    assert letter.get("size") >= 24 and letter.box[3] >= 7.5  # a capital over 6 mm tall
+    assert any("{category_name}" in (e.get("text") or "") for e in layout.front)
+    assert any("{category_code}" in (e.get("text") or "") for e in layout.back)
+
+
+def test_the_letter_on_every_sample_category_colour_has_strong_contrast():
+    from badges.colour import contrast_ratio, ink_on, parse_hex
+    from badges.sample import SAMPLE_CATEGORIES
+    for _, colour, _ in SAMPLE_CATEGORIES.values():
+        band = parse_hex(colour)
+        assert contrast_ratio(band, ink_on(band)) >= 4.5, colour  # WCAG AA

@@ -187,3 +187,24 @@ def _bytes(badges, event) -> bytes:
     out = io.BytesIO()
     render_badges(badges, out, event=event)
     return out.getvalue()
+
+
+def test_a_black_and_white_copy_keeps_the_text_and_loses_the_guilloche(event):
+    page = _pdf([make_badge(5)], event)[0]
+    grey = page.render(scale=300 / 72).to_pil().convert("L")
+    # Between the organisation and the flag: nothing but the pattern.
+    strip = (40, int(66.9 / 85.6 * grey.height), grey.width - 40, int(67.0 / 85.6 * grey.height) + 1)
+    assert grey.crop(strip).getextrema()[0] < 250  # the fine lines are there on the original
+    copy = grey.point(lambda v: 255 if v > 160 else 0)  # an office copier's text setting
+    assert copy.crop(strip).getextrema() == (255, 255)
+    name_box = next(e.box for e in load_layout("cr80-portrait").front if e.get("text") == "{name}")
+    px = grey.height / 85.6
+    name = copy.crop((0, int(name_box[1] * px), grey.width, int((name_box[1] + name_box[3]) * px)))
+    assert name.getextrema() == (0, 255)  # the name survives
+
+
+def test_the_back_lists_only_the_holders_own_zones(event):
+    page = _pdf([make_badge(zones=("1", "6"))], event, back=True)[1]
+    text = page.get_textpage().get_text_range()
+    assert "Plenary" in text and "VIP lounge" in text
+    assert "Bilateral rooms" not in text and "Delegation offices" not in text

@@ -20,6 +20,27 @@ from .model import EventInfo, MissingGlyph, RenderReport
 log = logging.getLogger("badges.render")
 
 
+class WrittenOnce:
+    """A PDF object whose bytes are let go once written: ReportLab writes each object once,
+    when the file is saved, and a long run would otherwise hold every photo and page
+    twice at that moment."""
+
+    def format(self, document):
+        data = super().format(document)
+        self.release()
+        return data
+
+
+class OnceImage(WrittenOnce, pdfdoc.PDFImageXObject):
+    def release(self) -> None:
+        self.streamContent = b""
+
+
+class OnceStream(WrittenOnce, pdfdoc.PDFStream):
+    def release(self) -> None:
+        self.content = b""
+
+
 @dataclass
 class Run:
     canvas: Canvas
@@ -55,7 +76,7 @@ class Run:
     def _add_image(self, key: str, data: bytes) -> tuple[str, int, int]:
         name = "img" + key
         img = Image.open(io.BytesIO(data))
-        obj = pdfdoc.PDFImageXObject(name)
+        obj = OnceImage(name)
         obj.bitsPerComponent = 8
         obj.mask = None
         if img.format == "JPEG" and img.mode in ("RGB", "L"):

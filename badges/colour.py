@@ -74,7 +74,8 @@ def simulate(rgb: RGB, vision: str) -> RGB:
     if vision == "normal":
         return rgb
     lin = [_linear(c) for c in rgb]
-    return tuple(_gamma(sum(m * c for m, c in zip(row, lin))) for row in _DEFICIENCIES[vision])  # type: ignore
+    rows = _DEFICIENCIES[vision]
+    return tuple(_gamma(sum(m * c for m, c in zip(row, lin))) for row in rows)  # type: ignore
 
 
 def lab(rgb: RGB) -> tuple[float, float, float]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import operator
-import re
 from typing import Callable
 
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"

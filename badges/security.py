@@ -70,7 +70,8 @@ def _waves(rng: random.Random, width: float, height: float, spacing: float):
     for family, (offset, length) in enumerate(((0.0, wavelength), (math.pi, wavelength * stretch))):
         for k in range(count):
             base = -margin + k * spacing + family * spacing / 2
-            curves.append([(x, base + amplitude * (1 + depth * math.sin(2 * math.pi * x / swell + swell_phase))
+            curves.append([(x, base + amplitude
+                            * (1 + depth * math.sin(2 * math.pi * x / swell + swell_phase))
                             * math.sin(2 * math.pi * x / length + k * step + phase + offset)) for x in xs])
     return curves
 

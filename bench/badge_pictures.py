@@ -67,7 +67,8 @@ def sample_badge(photo: bytes) -> BadgeData:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "docs" / "badges"))
     parser.add_argument("--dpi", type=int, default=170)
     parser.add_argument("--layout", action="append", help="only these layouts")
@@ -87,7 +88,8 @@ def main() -> None:
             image = document[index].render(scale=args.dpi / 72).to_pil()
             path = out / f"{name}-{side}.png"
             # 256 colours keep the fine lines and a third of the bytes of full colour.
-            image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+            image = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            image.save(path, optimize=True)
             print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
                   f"{image.width} x {image.height} px")
         document.close()

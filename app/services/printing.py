@@ -4,8 +4,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from badges import BadgeData, EventInfo, RenderReport, load_layout, load_sheet, render_badges
-from badges.layout import fit_on_sheet
+from badges import (BadgeData, EventInfo, RenderReport, fit_on_sheet, load_layout, load_sheet,
+                    render_badges)
 from badges.text import font_name as text_font
 
 from ..models import Badge, Category, Delegate, Event

@@ -6,7 +6,6 @@ import re
 
 import pycountry
 import pypdfium2 as pdfium
-import pytest
 from PIL import Image
 
 from badges import EventInfo, load_layout, render_badges

@@ -156,7 +156,8 @@ def _qr_centre_mm(page, dpi=150):
     found = zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())
     pos = found[0].position
     scale = dpi / 25.4
-    return ((pos.top_left.x + pos.bottom_right.x) / 2 / scale, (pos.top_left.y + pos.bottom_right.y) / 2 / scale)
+    return ((pos.top_left.x + pos.bottom_right.x) / 2 / scale,
+            (pos.top_left.y + pos.bottom_right.y) / 2 / scale)
 
 
 def test_card_sheets_print_the_desks_portrait_card_turned_into_each_cell(event):

@@ -95,7 +95,8 @@ def test_guilloche_lines_are_fine_and_light(event):
     assert strip.getextrema()[0] > 150
 
 
-STOCKS_AND_SHEETS = [("layout", name) for name in list_layouts()] + [("sheet", name) for name in list_sheets()]
+STOCKS_AND_SHEETS = ([("layout", name) for name in list_layouts()]
+                     + [("sheet", name) for name in list_sheets()])
 
 
 @pytest.mark.parametrize("kind, name", STOCKS_AND_SHEETS)
@@ -105,7 +106,8 @@ def test_qr_decodes_at_150_dpi_with_the_guilloche_behind_it(kind, name, event):
     pdf = _pdf(badges, event, **{kind: name})
     layout = load_layout(name) if kind == "layout" else None
     if layout:
-        assert layout.front[0].type == "guilloche" and layout.front[0].box[2:] == (layout.width_mm, layout.height_mm)
+        background = layout.front[0]
+        assert background.type == "guilloche" and background.box[2:] == (layout.width_mm, layout.height_mm)
     found = [r.text for r in zxingcpp.read_barcodes(pdf[0].render(scale=150 / 72).to_pil())]
     assert sorted(found) == sorted(b.code for b in badges)
 
@@ -136,7 +138,8 @@ def test_the_serial_is_overprinted_across_the_photos_corner(event):
     x, y, w, h = next(e.box for e in load_layout("cr80-portrait").front if e.get("source") == "photo")
     height = 85.6 * MM
     corner = page.get_textpage().get_text_bounded(
-        left=(x + w / 3) * MM, bottom=height - (y + h) * MM, right=(x + w) * MM, top=height - (y + h / 2) * MM)
+        left=(x + w / 3) * MM, bottom=height - (y + h) * MM, right=(x + w) * MM,
+        top=height - (y + h / 2) * MM)
     assert "B004242" in corner
 
 
@@ -172,7 +175,8 @@ def test_layouts_asking_for_what_cannot_print_are_refused(element, message):
 
 
 def test_a_layout_may_place_the_new_elements_anywhere(event):
-    doc = _with({"type": "microtext", "box": [3, 3, 48, 1.2], "size": 1.4, "text": "{serial} {category_code}"})
+    doc = _with({"type": "microtext", "box": [3, 3, 48, 1.2], "size": 1.4,
+                 "text": "{serial} {category_code}"})
     doc["front"].append({"type": "flag", "box": [3, 5, 10, 4]})
     render_badges([make_badge()], io.BytesIO(), event=event, layout=parse_layout(doc))
 

@@ -1,6 +1,7 @@
 """Badge layouts and sheets as data: JSON documents of positioned elements
-(text, image, QR, colour band, zone boxes), validated on load so a broken
-layout fails with a clear message before anything is printed.
+(text, images, the QR, colour bands, zones, the header, flags and the security
+elements), validated on load so a broken layout fails with a clear message before
+anything is printed.
 
 Units are millimetres with the origin at the top-left corner of the badge."""
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import qr
+from . import qr, security
 
 LAYOUT_DIR = Path(__file__).parent / "layouts"
 SHEET_DIR = Path(__file__).parent / "sheets"
@@ -26,6 +27,8 @@ TEXT_FIELDS = frozenset({
 })
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 COLOUR_WORDS = frozenset({"category", "on-category"})
+# Keys whose value is a text template of the fields above.
+TEMPLATE_KEYS = ("text", "title", "subtitle", "overprint")
 
 
 class LayoutError(ValueError):
@@ -101,16 +104,36 @@ _ELEMENT_KEYS: dict[str, dict[str, tuple[Any, bool]]] = {
              "min_size": (_NUM, False), "max_lines": (int, False), "align": (str, False),
              "valign": (str, False), "colour": (str, False), "uppercase": (bool, False),
              "leading": (_NUM, False)},
-    "image": {"source": (str, True), "fit": (str, False), "border": (str, False)},
+    "image": {"source": (str, True), "fit": (str, False), "border": (str, False),
+              "overprint": (str, False), "overprint_size": (_NUM, False)},
     "qr": {},
     "zones": {"cell_mm": (_NUM, False), "gap_mm": (_NUM, False), "fill": (str, False),
-              "colour": (str, False), "size": (_NUM, False), "align": (str, False)},
-    "zone_legend": {"size": (_NUM, False), "colour": (str, False), "min_size": (_NUM, False)},
+              "colour": (str, False), "size": (_NUM, False), "align": (str, False),
+              "names": (bool, False), "name_size": (_NUM, False), "name_min_size": (_NUM, False)},
+    "zone_legend": {"size": (_NUM, False), "colour": (str, False), "min_size": (_NUM, False),
+                    "fill": (str, False), "ink": (str, False)},
     "line": {"stroke": (str, False), "stroke_mm": (_NUM, False)},
+    # The event's logo (or the host's crest) beside its name and dates; without a logo
+    # the text takes the whole box.
+    "header": {"title": (str, False), "subtitle": (str, False), "size": (_NUM, True),
+               "min_size": (_NUM, False), "subtitle_size": (_NUM, False),
+               "max_lines": (int, False), "colour": (str, False), "logo_plate": (str, False),
+               "align": (str, False), "gap_mm": (_NUM, False)},
+    # The delegation's flag (the event's emblem for people of no delegation), optionally
+    # followed by a text such as the country's name, the two centred as a group.
+    "flag": {"text": (str, False), "size": (_NUM, False), "min_size": (_NUM, False),
+             "font": (str, False), "colour": (str, False), "align": (str, False),
+             "gap_mm": (_NUM, False), "border": (str, False), "uppercase": (bool, False)},
+    "guilloche": {"pattern": (str, False), "colour": (str, False), "lightness": (_NUM, False),
+                  "line_mm": (_NUM, False), "spacing_mm": (_NUM, False)},
+    "microtext": {"text": (str, False), "size": (_NUM, False), "colour": (str, False)},
+    "hologram": {"shape": (str, False), "stroke": (str, False)},
 }
 _ENUMS = {"font": {"regular", "bold"}, "align": {"left", "center", "right"},
           "valign": {"top", "middle", "bottom"}, "fit": {"cover", "contain"},
-          "source": {"photo", "logo"}}
+          "source": {"photo", "logo"}, "pattern": set(security.PATTERNS),
+          "shape": {"circle", "rect"}}
+_COLOUR_KEYS = ("fill", "stroke", "colour", "border", "logo_plate", "ink")
 
 
 def _num(doc: dict, key: str, where: str, *, required=True, default=0.0, positive=False) -> float:
@@ -165,7 +188,7 @@ def _element(doc: Any, where: str, width: float, height: float) -> Element:
             raise LayoutError(f"{where}: '{key}' has the wrong type ({value!r})")
         if key in _ENUMS and value not in _ENUMS[key]:
             raise LayoutError(f"{where}: '{key}' must be one of {sorted(_ENUMS[key])}, got {value!r}")
-        if key in ("fill", "stroke", "colour", "border"):
+        if key in _COLOUR_KEYS:
             check_colour(value, where)
         if isinstance(value, _NUM) and not isinstance(value, bool) and value < 0:
             raise LayoutError(f"{where}: '{key}' must not be negative")
@@ -173,21 +196,35 @@ def _element(doc: Any, where: str, width: float, height: float) -> Element:
     for key, (_, required) in allowed.items():
         if required and key not in props:
             raise LayoutError(f"{where}: missing '{key}'")
+    for key in TEMPLATE_KEYS:
+        if key in props:
+            _check_template(props[key], where)
     if kind == "text":
-        try:
-            fields = [f for _, f, spec, conv in string.Formatter().parse(props["text"]) if f is not None]
-        except ValueError as exc:
-            raise LayoutError(f"{where}: bad text template {props['text']!r}: {exc}") from None
-        for name in fields:
-            if name not in TEXT_FIELDS:
-                raise LayoutError(f"{where}: unknown field {{{name}}} in text; known fields: "
-                                  f"{', '.join(sorted(TEXT_FIELDS))}")
         if props.get("size", 0) <= 0:
             raise LayoutError(f"{where}: 'size' must be greater than 0")
         if props.get("min_size", props["size"]) > props["size"]:
             raise LayoutError(f"{where}: 'min_size' is larger than 'size'")
         if props.get("max_lines", 1) not in (1, 2):
             raise LayoutError(f"{where}: 'max_lines' must be 1 or 2")
+    if kind in ("header", "flag") and props.get("min_size", 0) > props.get("size", float("inf")):
+        raise LayoutError(f"{where}: 'min_size' is larger than 'size'")
+    if kind == "header" and props.get("max_lines", 2) not in (1, 2):
+        raise LayoutError(f"{where}: 'max_lines' must be 1 or 2")
+    if kind == "microtext":
+        low, high = security.MICROTEXT_SIZES_PT
+        if not low <= props.get("size", low) <= high:
+            raise LayoutError(f"{where}: microtext 'size' must be {low} to {high} pt: smaller "
+                              "does not print at 300 dpi, larger is not microtext")
+    if kind == "guilloche":
+        if props.get("line_mm", security.MIN_LINE_MM) < security.MIN_LINE_MM:
+            raise LayoutError(f"{where}: 'line_mm' below {security.MIN_LINE_MM} mm does not print "
+                              "on a 300 dpi card printer")
+        if props.get("spacing_mm", 1.0) < 0.3:
+            raise LayoutError(f"{where}: 'spacing_mm' must be at least 0.3")
+        if not 50 <= props.get("lightness", 85) <= 97:
+            raise LayoutError(f"{where}: 'lightness' (CIELAB L*) must be 50 to 97")
+    if "overprint" in props and props.get("source") != "photo":
+        raise LayoutError(f"{where}: only the photo carries an 'overprint'")
     if kind == "qr":
         if abs(w - h) > 0.01:
             raise LayoutError(f"{where}: the QR box must be square, got {w} x {h} mm")
@@ -198,6 +235,23 @@ def _element(doc: Any, where: str, width: float, height: float) -> Element:
                 f"{qr.MAX_CODE_CHARS}-character code; it needs at least "
                 f"{modules * qr.MIN_MODULE_MM:.1f} mm for {qr.MIN_MODULE_MM} mm modules")
     return Element(kind, (x, y, w, h), props)
+
+
+def _check_template(template: str, where: str) -> None:
+    try:
+        fields = [f for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise LayoutError(f"{where}: bad text template {template!r}: {exc}") from None
+    for name in fields:
+        if name not in TEXT_FIELDS:
+            raise LayoutError(f"{where}: unknown field {{{name}}} in text; known fields: "
+                              f"{', '.join(sorted(TEXT_FIELDS))}")
+
+
+def _overlaps(a: Element, b: Element) -> bool:
+    ax, ay, aw, ah = a.box
+    bx, by, bw, bh = b.box
+    return ax < bx + bw - 0.01 and bx < ax + aw - 0.01 and ay < by + bh - 0.01 and by < ay + ah - 0.01
 
 
 def _read(name_or_path, directory: Path, what: str) -> tuple[dict, str]:
@@ -248,6 +302,11 @@ def parse_layout(doc: dict, default_name: str = "layout") -> Layout:
                             for i, item in enumerate(items))
     if not any(e.type == "qr" for e in sides["front"]):
         raise LayoutError(f"{where}: the front needs a 'qr' element; doors scan every badge")
+    for side, elements in sides.items():
+        for sticker in (e for e in elements if e.type == "hologram"):
+            if any(e.type == "qr" and _overlaps(sticker, e) for e in elements):
+                raise LayoutError(f"{where} {side}: the hologram area overlaps the QR; a "
+                                  "sticker's glare stops scanners")
     return Layout(name=str(name), title=str(doc.get("title", name)), width_mm=width,
                   height_mm=height, corner_radius_mm=radius, front=sides["front"],
                   back=sides["back"], background=background)
@@ -305,6 +364,19 @@ def parse_sheet(doc: dict, default_name: str = "sheet") -> Sheet:
         raise LayoutError(f"{where}: 'layout' must be a layout name")
     return Sheet(name=str(name), title=str(doc.get("title", name)), cut_marks=cut_marks,
                  layout=layout, **values)
+
+
+def fit_on_sheet(layout: Layout, sheet: Sheet) -> str | None:
+    """How a layout goes into the sheet's cells: "upright" when it has the cell's size,
+    "turned" when it fits the cell turned a quarter (a portrait card in a landscape
+    card-label cell), None when it does not fit."""
+    def same(a: float, b: float) -> bool:
+        return abs(a - b) <= 0.05
+    if same(layout.width_mm, sheet.cell_width_mm) and same(layout.height_mm, sheet.cell_height_mm):
+        return "upright"
+    if same(layout.width_mm, sheet.cell_height_mm) and same(layout.height_mm, sheet.cell_width_mm):
+        return "turned"
+    return None
 
 
 def load_sheet(name_or_path) -> Sheet:

@@ -40,13 +40,15 @@ class EventInfo:
 
     name: str
     short_name: str = ""
-    logo: bytes | None = None  # PNG/JPEG bytes, drawn once per PDF and reused
+    logo: bytes | None = None  # PNG/JPEG: the event's logo or the host's crest, once per PDF
     venue: str = ""
     starts_on: date | None = None
     ends_on: date | None = None
-    zone_legend: tuple[tuple[str, str], ...] = ()  # (code, name), printed on the back
+    zone_legend: tuple[tuple[str, str], ...] = ()  # (code, name) of every zone of the event
     host: str = ""  # "Property of <host>. If found, please return."
     emergency_contact: str = ""
+    # Seeds the event's own guilloche; empty: made from the name and dates.
+    pattern_seed: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ package takes several, which dominated badge rendering time."""
 from __future__ import annotations
 
 import functools
-import re
+import operator
+from typing import Callable
 
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _ALNUM_INDEX = {c: i for i, c in enumerate(ALNUM)}
@@ -50,18 +51,19 @@ def _divisor(degree: int) -> tuple[int, ...]:
     return tuple(result)
 
 
+@functools.lru_cache(maxsize=None)
+def _ec_table(degree: int) -> tuple[tuple[int, ...], ...]:
+    """For each byte value, the generator polynomial times that value."""
+    gen = _divisor(degree)
+    return tuple(tuple(_mul(g, factor) for g in gen) for factor in range(256))
+
+
 def _ec(data: list[int], degree: int) -> list[int]:
-    div_logs = [_LOG[c] if c else None for c in _divisor(degree)]
+    table = _ec_table(degree)
     result = [0] * degree
-    exp = _EXP
     for b in data:
-        factor = b ^ result.pop(0)
-        result.append(0)
-        if factor:
-            lf = _LOG[factor]
-            for i, lc in enumerate(div_logs):
-                if lc is not None:
-                    result[i] ^= exp[lc + lf]
+        factor = b ^ result[0]
+        result = [r ^ t for r, t in zip(result[1:] + [0], table[factor])]
     return result
 
 
@@ -231,34 +233,94 @@ def _mask_overlay(version: int, mask: int) -> tuple[tuple[int, ...], tuple[int, 
     return tuple(flips), tuple(fmt)
 
 
-_RUN5_LIGHT = re.compile(r"0{5,}")
-_RUN5_DARK = re.compile(r"1{5,}")
+# Mask scoring works on the whole symbol at once: its rows (or columns) laid end to end
+# in one integer, each with four light bits after it, so no run crosses from one line
+# to the next and a finder-like pattern at an edge sees the light area outside.
+_GUARD = 4
+_FINDER_LIKE = ("00001011101", "10111010000")
 
 
-def _penalty(rows: list[int], size: int) -> int:
-    lines = [format(r, f"0{size}b") for r in rows]
-    cols = ["".join(c) for c in zip(*lines)]
-    # All rows and columns in one string, separated so no run crosses lines;
-    # the 0000 padding counts the area outside the symbol as light.
-    joined = "20000".join(lines + cols)
-    runs = _RUN5_LIGHT.findall(joined) + _RUN5_DARK.findall(joined)
-    score = sum(map(len, runs)) - 2 * len(runs)
-    # Finder-like patterns; str.count misses overlapping hits, which are rare
-    # and only make the mask choice a little less picky.
-    padded = "0000" + joined + "0000"
-    score += 40 * (padded.count("00001011101") + padded.count("10111010000"))
-    full = (1 << size) - 1
-    blocks = 0
-    for a, b in zip(rows, rows[1:]):
-        same_dark = a & b & (a >> 1) & (b >> 1)
-        na, nb = ~a & full, ~b & full
-        same_light = na & nb & (na >> 1) & (nb >> 1) & (full >> 1)
-        blocks += same_dark.bit_count() + same_light.bit_count()
-    score += 3 * blocks
-    dark = sum(r.bit_count() for r in rows)
+def _stack(lines, size: int) -> int:
+    stride = size + _GUARD
+    value = 0
+    for i, line in enumerate(lines):
+        value |= line << (i * stride)
+    return value
+
+
+def _unstack(value: int, size: int) -> list[int]:
+    stride, full = size + _GUARD, (1 << size) - 1
+    return [(value >> (i * stride)) & full for i in range(size)]
+
+
+@functools.lru_cache(maxsize=None)
+def _lines_mask(size: int) -> int:
+    return _stack([(1 << size) - 1] * size, size)
+
+
+def _line_penalty(dark: int, size: int, blocks: bool) -> int:
+    """ISO/IEC 18004 penalties 1 (runs of five or more), 3 (finder-like patterns) and, with
+    `blocks`, 2 (2 x 2 blocks, counted once: by the rows) along the stacked lines."""
+    stride = size + _GUARD
+    light = ~dark & _lines_mask(size)
+    score = 0
+    for x in (dark, light):
+        run5 = x & (x >> 1) & (x >> 2) & (x >> 3) & (x >> 4)
+        score += run5.bit_count() + 2 * (run5 & ~(run5 >> 1)).bit_count()  # each run: its length - 2
+        if blocks:
+            below = x & (x >> stride)
+            score += 3 * (below & (below >> 1)).bit_count()
+    shifted = dark << _GUARD  # the light area before the first line
+    width = shifted.bit_length() + 16
+    inverse = ~shifted & ((1 << width) - 1)
+    for pattern in _FINDER_LIKE:
+        hits = (1 << width) - 1
+        for j, bit in enumerate(pattern):
+            hits &= (shifted if bit == "1" else inverse) >> (len(pattern) - 1 - j)
+        score += 40 * hits.bit_count()
+    return score
+
+
+def _penalty(rows: int, cols: int, size: int) -> int:
+    """The mask penalty of the symbol given as stacked rows and stacked columns."""
     total = size * size
-    k = (abs(dark * 20 - total * 10) + total - 1) // total - 1
-    return score + 10 * k
+    dark = rows.bit_count()
+    k = (abs(dark * 20 - total * 10) + total - 1) // total - 1  # penalty 4, dark share
+    return _line_penalty(rows, size, True) + _line_penalty(cols, size, False) + 10 * k
+
+
+@functools.lru_cache(maxsize=None)
+def _placement(version: int, data_bits: int) -> tuple[tuple[Callable, ...], tuple[Callable, ...]]:
+    """Getters picking each row's and each column's modules out of the data bit string
+    (plus a trailing "0" for function and remainder modules): placing 1,000 bits one by
+    one in Python costs more than encoding them."""
+    size, _, _, positions = _template(version)
+    index = [[data_bits] * size for _ in range(size)]
+    for i, (y, bit) in enumerate(positions[:data_bits]):
+        index[y][size - bit.bit_length()] = i
+    rows = tuple(operator.itemgetter(*row) for row in index)
+    cols = tuple(operator.itemgetter(*column) for column in zip(*index))
+    return rows, cols
+
+
+def _transpose(rows, size: int) -> list[int]:
+    """Columns as ints, bit (size-1-y) of column x being the module at x, y."""
+    return [int("".join(column), 2) for column in zip(*(format(r, f"0{size}b") for r in rows))]
+
+
+@functools.lru_cache(maxsize=None)
+def _stacked_template(version: int) -> tuple[int, int]:
+    size, dark_rows, _, _ = _template(version)
+    return _stack(dark_rows, size), _stack(_transpose(dark_rows, size), size)
+
+
+@functools.lru_cache(maxsize=None)
+def _stacked_mask(version: int, mask: int) -> tuple[int, int, int, int]:
+    """(row flips, row format bits, column flips, column format bits), stacked."""
+    size = _template(version)[0]
+    flips, fmt = _mask_overlay(version, mask)
+    return (_stack(flips, size), _stack(fmt, size), _stack(_transpose(flips, size), size),
+            _stack(_transpose(fmt, size), size))
 
 
 def encode(code: str, mask: int | None = None) -> tuple[int, list[int]]:
@@ -266,23 +328,21 @@ def encode(code: str, mask: int | None = None) -> tuple[int, list[int]]:
     if any(c not in _ALNUM_INDEX for c in code):
         raise ValueError("only QR alphanumeric characters (0-9, A-Z, space, $%*+-./:) are supported")
     version = version_for(code)
-    size, dark_rows, _, positions = _template(version)
-    rows = list(dark_rows)
-    bit_index = 0
+    size = _template(version)[0]
     data = _codewords(code, version)
-    for byte in data:
-        for shift in range(7, -1, -1):
-            if (byte >> shift) & 1:
-                y, bit = positions[bit_index]
-                rows[y] |= bit
-            bit_index += 1
+    bits = format(int.from_bytes(bytes(data), "big"), f"0{8 * len(data)}b") + "0"
+    row_getters, col_getters = _placement(version, 8 * len(data))
+    dark_rows, dark_cols = _stacked_template(version)
+    rows = dark_rows | _stack([int("".join(get(bits)), 2) for get in row_getters], size)
+    if mask is not None:
+        flips, fmt, _, _ = _stacked_mask(version, mask)
+        return size, _unstack((rows ^ flips) | fmt, size)
+    cols = dark_cols | _stack([int("".join(get(bits)), 2) for get in col_getters], size)
     best = None
-    for m in (range(8) if mask is None else (mask,)):
-        flips, fmt = _mask_overlay(version, m)
-        candidate = [(r ^ f) | g for r, f, g in zip(rows, flips, fmt)]
-        if mask is not None:
-            return size, candidate
-        score = _penalty(candidate, size)
+    for m in range(8):
+        flips, fmt, col_flips, col_fmt = _stacked_mask(version, m)
+        candidate = (rows ^ flips) | fmt
+        score = _penalty(candidate, (cols ^ col_flips) | col_fmt, size)
         if best is None or score < best[0]:
             best = (score, candidate)
-    return size, best[1]
+    return size, _unstack(best[1], size)

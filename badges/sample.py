@@ -15,17 +15,19 @@ from .layout import Layout, Sheet
 from .model import BadgeData, EventInfo, RenderReport
 from .render import render_badges
 
-# Preview defaults only (UN practice); the app's own category settings win in production.
+# Preview defaults only; the app's own category settings win in production. After UN
+# practice, delegates and heads of delegation are one red family told apart by letter and
+# name; every other category has a colour of its own (CIEDE2000 over 10 from the others).
 SAMPLE_CATEGORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "D": ("Delegate", "#C8102E", ("1", "2", "3")),
-    "E": ("Head of Delegation", "#C8102E", ("1", "2", "3", "6")),
-    "O": ("Observer", "#00843D", ("1",)),
-    "S": ("Secretariat", "#00843D", ("1", "2", "3", "4")),
-    "P": ("Press", "#FFD100", ("5",)),
-    "G": ("Guest", "#FFD100", ("1",)),
-    "C": ("Organiser", "#0057B8", ("1", "2", "3", "4", "5")),
-    "Z": ("Host Security", "#0057B8", ("1", "2", "3", "4", "5", "6")),
-    "V": ("Volunteer", "#0057B8", ("4",)),
+    "D": ("Delegate", "#D32F2F", ("1", "2", "3")),
+    "E": ("Head of Delegation", "#B71C1C", ("1", "2", "3", "6")),
+    "O": ("Observer", "#2E7D32", ("1",)),
+    "S": ("Secretariat", "#00695C", ("1", "2", "3", "4")),
+    "P": ("Press", "#F9A825", ("5",)),
+    "G": ("Guest", "#6A1B9A", ("1",)),
+    "C": ("Organiser", "#1565C0", ("1", "2", "3", "4", "5")),
+    "Z": ("Host Security", "#37474F", ("1", "2", "3", "4", "5", "6")),
+    "V": ("Volunteer", "#EF6C00", ("4",)),
 }
 SAMPLE_COUNTRIES = {
     "BN": "Brunei Darussalam", "KH": "Cambodia", "ID": "Indonesia", "LA": "Lao PDR",

@@ -91,6 +91,7 @@ def font_metrics(fontname: str) -> tuple[float, float]:
     return face.ascent, face.descent
 
 
+@functools.lru_cache(maxsize=8192)  # a run repeats its categories, ranks and dates
 def clean(text: str | None) -> str:
     """NFC, no control or stray format characters, single spaces, bounded length."""
     if not text:
@@ -275,6 +276,7 @@ def _truncate(text: str, bold: bool, max_width: float) -> Line:
     return _line(layout_runs(text[:lo].rstrip() + ELLIPSIS, bold)[0])
 
 
+@functools.lru_cache(maxsize=8192)  # the same label in the same box fits the same way
 def fit_text(text: str, width: float, height: float, *, size: float, min_size: float,
              max_lines: int = 1, bold: bool = False, leading: float = 1.15) -> FittedText:
     """Fit cleaned text into width x height points: the largest size up to `size`

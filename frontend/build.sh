@@ -1,6 +1,7 @@
 #!/bin/sh
-# Rebuild the vendored browser files in app/static/vendor/ from the versions pinned in
-# package-lock.json. The app serves these files itself: it never loads anything from a CDN.
+# Rebuild the vendored third-party files (browser files in app/static/vendor/, flags in
+# badges/flags/) from the versions pinned in package-lock.json. The app serves these files
+# itself: it never loads anything from a CDN.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,3 +31,19 @@ version=$(node -p "require('./$package/package.json').version")
   (cd "$out" && sha256sum index.js zxing_reader.wasm LICENSE)
 } > "$out/VERSION"
 cat "$out/VERSION"
+
+# Flags for badges: the renderer (badges/, no browser involved) draws them as vectors, so
+# they go next to it rather than into app/static. Every two-letter 4:3 flag: each ISO 3166
+# country a delegation can have, plus EU and UN; about 1.7 MB.
+flags=node_modules/flag-icons
+flags_out="$here/../badges/flags"
+rm -rf "$flags_out"
+mkdir -p "$flags_out"
+cp "$flags"/flags/4x3/[a-z][a-z].svg "$flags"/LICENSE "$flags_out/"
+flags_version=$(node -p "require('./$flags/package.json').version")
+{
+  echo "flag-icons $flags_version (npm, MIT), 4x3 SVGs, copied by frontend/build.sh"
+  (cd "$flags_out" && sha256sum LICENSE [a-z][a-z].svg)
+} > "$flags_out/VERSION"
+head -n 1 "$flags_out/VERSION"
+echo "$(ls "$flags_out"/*.svg | wc -l) flags in badges/flags"

@@ -33,3 +33,17 @@ def decode_page(pdf, index: int, dpi: int = 150) -> list[str]:
 
     image = pdf[index].render(scale=dpi / 72).to_pil()
     return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def page_chars(page) -> list[tuple[str, tuple[float, float, float, float], float]]:
+    """Every character on a PDF page as (char, (left, bottom, right, top) in points, font size)."""
+    import pypdfium2.raw as raw
+
+    text = page.get_textpage()
+    chars = []
+    for i in range(text.count_chars()):
+        ch = chr(raw.FPDFText_GetUnicode(text.raw, i))
+        if ch.isspace() or ch == "\x00":
+            continue
+        chars.append((ch, text.get_charbox(i), raw.FPDFText_GetFontSize(text.raw, i)))
+    return chars

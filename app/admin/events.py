@@ -104,6 +104,11 @@ class CategoryForm(PartForm):
     code = StringField("Code", description="One or two letters printed on badges, e.g. D.")
     name = StringField("Name", description="e.g. Delegate.")
     colour = ColorField("Badge colour", default="#1F4E8C", description="As #RRGGBB.")
+    keep_family = BooleanField(
+        "Keep as a colour family",
+        description="Save a colour nearly the same as another category's (UN practice gives "
+                    "delegates and heads of delegation the same red); badges tell the two "
+                    "apart by their code letter and name.")
     self_service = BooleanField("Applicants may choose it on the public form", default=True)
     needs_clearance = BooleanField("Needs the security office's clearance before a badge is printed",
                                    default=False)
@@ -147,6 +152,7 @@ class Part:
     update: Callable
     remove: Callable
     help: str
+    notes: Callable[[Event], dict[int, list[str]]] | None = None  # shown beside each item
 
 
 PARTS = [
@@ -159,7 +165,8 @@ PARTS = [
     Part("categories", "category", Category, CategoryForm, events.add_category,
          events.update_category, events.remove_category,
          "The badge colour and letter, and the zones a person gets unless staff choose others. "
-         "Each category's badge layout is chosen on the badge design page."),
+         "Each category's badge layout is chosen on the badge design page.",
+         notes=events.colour_notes),
     Part("checkpoints", "checkpoint", Checkpoint, CheckpointForm, events.add_checkpoint,
          events.update_checkpoint, events.remove_checkpoint,
          "Doors where badges are scanned; a door that guards a zone lets in only badges with it."),
@@ -242,6 +249,7 @@ def _part_routes(part: Part) -> None:
         items = getattr(event, part.name)
         return render_template("admin/event_part.html", event=event, part=part, form=form,
                                items=items, uses={i.id: events.uses_of(i) for i in items},
+                               notes=part.notes(event) if part.notes else {},
                                remove_form=RemoveForm()), 400 if form.errors else 200
 
     def edit(event_id: int, item_id: int):

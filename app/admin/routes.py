@@ -17,7 +17,7 @@ from ..models import AuditEvent, Category, Delegate, Event, Scan, StaffRole, Sta
 from ..services.audit import Actor
 from ..services import branding
 from ..services.errors import ServiceError
-from ..services.printing import pdf_page_png, render_preview
+from ..services.printing import pdf_page_png, preview_sheet_png, render_preview
 from ..services.staff import (MIN_PASSWORD_LENGTH, create_staff_user, set_staff_active,
                               set_staff_password)
 from . import admin_bp
@@ -103,7 +103,7 @@ def audit():
 
 
 class LogoForm(FlaskForm):
-    logo = FileField("Event logo (PNG with transparency works best)")
+    logo = FileField("Event logo or the host's crest (PNG with transparency works best)")
 
 
 class CategoryLayoutForm(FlaskForm):
@@ -146,13 +146,17 @@ def badge_design(event_id: int):
         form.layout.choices = select_choices(
             [("", "Default (CR80 portrait card)")] + [(name, name) for name in list_layouts()])
         layout_forms[category.code] = form
-    reports = {}
-    for category in event.categories:
-        _, report = render_preview(event, category)
-        reports[category.code] = report
+    # Every sample, front and back, through the renderer: what it reports is what the
+    # admin should fix (or accept) before the desk prints.
+    warnings = {category.code: _distinct(render_preview(event, category, back=True)[1].warnings)
+                for category in event.categories}
     return render_template("admin/badge_design.html", event=event, logo_form=logo_form,
-                           layout_forms=layout_forms, reports=reports,
+                           layout_forms=layout_forms, warnings=warnings,
                            has_logo=branding.event_logo(event) is not None)
+
+
+def _distinct(messages: list[str]) -> list[str]:
+    return list(dict.fromkeys(messages))
 
 
 @admin_bp.route("/events/<int:event_id>/categories/<code>/layout", methods=["POST"])
@@ -188,15 +192,27 @@ def remove_logo(event_id: int):
 @admin_bp.route("/events/<int:event_id>/categories/<code>/preview.<kind>")
 @role_required(StaffRole.ADMIN)
 def badge_preview(event_id: int, code: str, kind: str):
-    """Sample badges of a category with hard names: PNG of the first, or the whole PDF."""
+    """Sample badges of a category with hard names and every delegation's flag: the whole
+    PDF (front and back), one page as PNG, or (?all=1) every sample's side in one PNG."""
     event = _event_or_404(event_id)
     category = _category_or_404(event, code)
-    back = request.args.get("side") == "back"
-    pdf, _ = render_preview(event, category, back=back)
+    if kind not in ("pdf", "png"):
+        abort(404)
+    pdf, _ = render_preview(event, category, back=True)
     if kind == "pdf":
         return Response(pdf, mimetype="application/pdf")
-    if kind != "png":
-        abort(404)
-    page = min(max(request.args.get("page", 0, type=int), 0), 15)
-    return Response(pdf_page_png(pdf, page=page * (2 if back else 1) + (1 if back else 0)),
+    side = 1 if request.args.get("side") == "back" else 0
+    if request.args.get("all"):
+        return Response(preview_sheet_png(pdf, every=2, first=side), mimetype="image/png")
+    page = min(max(request.args.get("page", 0, type=int), 0), 63)
+    return Response(pdf_page_png(pdf, page=min(page * 2 + side, _pages(pdf) - 1)),
                     mimetype="image/png")
+
+
+def _pages(pdf: bytes) -> int:
+    import pypdfium2
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()

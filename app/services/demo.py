@@ -33,18 +33,20 @@ ASEAN = [
 ]
 ZONES = [("1", "Plenary hall"), ("2", "Bilateral rooms"), ("3", "Delegation offices"),
          ("4", "Press centre"), ("6", "VIP lounge")]
-# Colours and letters after UN practice: red delegates, green observers and
-# secretariat, yellow press and guests, blue organisers and host security.
+# Colours and letters after UN practice: delegates and heads of delegation one red
+# family, kept deliberately and told apart by their letter and name; every other category
+# a colour of its own (CIEDE2000 difference over 10 from all others).
 # Code, name, colour, zones, on the public form, needs the security office's clearance.
 CATEGORIES = [
     ("E", "Head of Delegation", "#B71C1C", ["1", "2", "3", "6"], False, True),
     ("D", "Delegate", "#D32F2F", ["1", "2", "3"], True, True),
     ("O", "Observer", "#2E7D32", ["1"], True, True),
-    ("S", "Secretariat", "#388E3C", ["1", "2", "3"], False, False),
+    ("S", "Secretariat", "#00695C", ["1", "2", "3"], False, False),
     ("P", "Press", "#F9A825", ["4"], True, False),
     ("C", "Organiser", "#1565C0", ["1", "2", "3", "4", "6"], False, False),
-    ("Z", "Host Security", "#0D47A1", ["1", "2", "3", "4", "6"], False, False),
+    ("Z", "Host Security", "#37474F", ["1", "2", "3", "4", "6"], False, False),
 ]
+COLOUR_FAMILIES = {"D"}  # added after a category of nearly the same colour, on purpose
 CHECKPOINTS = [("MAIN", "Main entrance", None), ("PLENARY", "Plenary hall door", "1"),
                ("BILAT", "Bilateral wing", "2"), ("VIP", "VIP lounge", "6")]
 STAFF = [(StaffRole.ADMIN, "admin@amim22.example"),
@@ -89,7 +91,7 @@ def _create_event(actor: Actor) -> Event:
         events.add_delegation(event, code, name, None, actor)
     for code, name, colour, zone_codes, public, needs_clearance in CATEGORIES:
         events.add_category(event, code, name, colour, public, zone_codes, actor,
-                            needs_clearance=needs_clearance)
+                            keep_family=code in COLOUR_FAMILIES, needs_clearance=needs_clearance)
     for code, name, zone in CHECKPOINTS:
         events.add_checkpoint(event, code, name, zone or "", True, actor)
     return event

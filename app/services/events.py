@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from badges.colour import NEAR_COLOUR_DELTA_E, VISIONS, NearColour, near_colours
+
 from ..extensions import db
 from ..models import (Category, Checkpoint, Delegate, Delegation, DelegationInvitation,
                       DoorDirections, Event, Scan, Zone, category_default_zones, delegate_zones)
@@ -243,19 +245,24 @@ def _checked_zone(event: Event, zone: Zone | None, code: str, name: str) -> dict
 # --- categories ------------------------------------------------------------
 
 def add_category(event: Event, code: str, name: str, colour: str, self_service: bool,
-                 default_zones: list[str], actor: Actor, needs_clearance: bool = False) -> Category:
-    values = _checked_category(event, None, code, name, colour, self_service, default_zones)
+                 default_zones: list[str], actor: Actor, keep_family: bool = False,
+                 needs_clearance: bool = False) -> Category:
+    """A new category. A colour nearly the same as another category's is refused unless
+    `keep_family`: the admin means the two to be one colour family."""
+    values = _checked_category(event, None, code, name, colour, self_service, default_zones,
+                               keep_family)
     return _add(Category(event=event, needs_clearance=bool(needs_clearance), **values), actor,
                 "category.added")
 
 
 def update_category(category: Category, code: str, name: str, colour: str, self_service: bool,
-                    default_zones: list[str], actor: Actor, needs_clearance: bool = False) -> None:
+                    default_zones: list[str], actor: Actor, keep_family: bool = False,
+                    needs_clearance: bool = False) -> None:
     """Also moves the category's people when whether it needs clearance changes: a person
     approved but not cleared is no longer ready to print (and their badge no longer opens
     doors) once clearance is needed, and ready once it is not."""
     values = _checked_category(category.event, category, code, name, colour, self_service,
-                               default_zones)
+                               default_zones, keep_family)
     # Imported here: vetting builds on registration, which builds on the event's setup.
     from .vetting import settle_category
     _apply(category, {**values, "needs_clearance": bool(needs_clearance)}, actor, "category.updated",
@@ -269,15 +276,55 @@ def remove_category(category: Category, actor: Actor) -> None:
 
 
 def _checked_category(event: Event, category: Category | None, code: str, name: str, colour: str,
-                      self_service: bool, default_zones: list[str]) -> dict:
+                      self_service: bool, default_zones: list[str], keep_family: bool) -> dict:
     values = _code_and_name(event, category, Category, code, name, CATEGORY_CODE,
                             "Use one or two letters, e.g. D for delegates.", "Delegate", 80)
     colour = (colour or "").strip().upper()
     if not COLOUR.match(colour):
         raise ServiceError("Enter the colour as # and six hexadecimal digits, e.g. #D32F2F.",
                            field="colour")
+    if not keep_family and (category is None or colour != category.colour):
+        near = similar_colours(event, category, colour)
+        if near:
+            raise ServiceError(_family_message(near), code="colour_family", field="colour")
     return {**values, "colour": colour, "self_service": bool(self_service),
             "default_zones": zones_by_code(event, default_zones or [], "default_zones")}
+
+
+def similar_colours(event: Event, category: Category | None, colour: str,
+                    vision: str = "normal") -> list[NearColour]:
+    """The event's other categories whose colour is within NEAR_COLOUR_DELTA_E (CIEDE2000)
+    of `colour`, as people with `vision` see them."""
+    others = [(f"{c.code} {c.name}", c.colour) for c in event.categories
+              if category is None or c.id != category.id]
+    return near_colours(colour, others, vision=vision)
+
+
+def _family_message(near: list[NearColour]) -> str:
+    closest = near[0]
+    names = ", ".join(n.label for n in near)
+    return (f"Nearly the same colour as {names} (CIEDE2000 difference {closest.delta_e:.1f}; "
+            f"below {NEAR_COLOUR_DELTA_E:g} two badge colours read as one at a glance). Choose "
+            "another colour, or tick “Keep as a colour family” if they belong together: "
+            "badges of one family are told apart by their code letter and name.")
+
+
+def colour_notes(event: Event) -> dict[int, list[str]]:
+    """Per category, what its colour shares with others: the families the admin kept, and
+    the pairs that look alike to people with a colour-vision deficiency (told apart on
+    the badge by the code letter)."""
+    notes: dict[int, list[str]] = {}
+    for category in event.categories:
+        seen: set[str] = set()
+        for vision in VISIONS:
+            for near in similar_colours(event, category, category.colour, vision):
+                if near.label in seen:
+                    continue
+                seen.add(near.label)
+                notes.setdefault(category.id, []).append(
+                    f"colour family with {near.label}" if vision == "normal" else
+                    f"looks like {near.label} to people with {vision}")
+    return notes
 
 
 def zones_by_code(event: Event, codes: list[str], field: str) -> list[Zone]:

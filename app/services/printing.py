@@ -4,7 +4,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from badges import BadgeData, EventInfo, RenderReport, load_layout, load_sheet, render_badges
+from badges import (BadgeData, EventInfo, RenderReport, fit_on_sheet, load_layout, load_sheet,
+                    render_badges)
 from badges.text import font_name as text_font
 
 from ..models import Badge, Category, Delegate, Event
@@ -32,7 +33,17 @@ PREVIEW_PEOPLE = [
      "Singapore Armed Forces"),
     ("Colonel", "Haji Mohd Hafiz bin Haji Abdullah", "حافظ بن عبدالله", "BN",
      "Director of Defence Intelligence", "Royal Brunei Armed Forces"),
+    ("Marsekal Madya TNI", "Fadjar Prasetyo Wicaksono Adiningrat", "", "ID",
+     "Head of the Strategic Intelligence Agency", "Badan Intelijen Strategis TNI"),
+    ("Rear Admiral", "Ma. Josefina Concepcion Dela Cruz-Villanueva", "", "PH",
+     "Deputy Chief of Staff for Intelligence", "Armed Forces of the Philippines"),
+    # Someone of no national delegation: the event's emblem stands where a flag would.
+    ("", "Kyaw Thura Htet Aung", "ကျော်သူရထက်အောင်", "", "Assistant Director",
+     "ASEAN Secretariat, Political-Security Community Department"),
 ]
+# For a delegation none of the people above belongs to: a long name with its flag.
+OTHER_DELEGATE = ("Brigadier General", "Alexandra Konstantinopoulou-Wetherington", "",
+                  "Director of Defence Cooperation", "Ministry of Defence")
 
 
 def event_info(event: Event) -> EventInfo:
@@ -46,6 +57,8 @@ def event_info(event: Event) -> EventInfo:
         zone_legend=tuple((zone.code, zone.name) for zone in event.zones),
         host=event.host,
         emergency_contact=event.emergency_contact,
+        # The event's own guilloche, the same on every badge it ever prints, renamed or not.
+        pattern_seed=f"lanyard-event-{event.id}",
     )
 
 
@@ -83,14 +96,13 @@ def person_badge_data(delegate: Delegate, code: str, *, serial: str, version: in
 
 
 def category_layouts(event: Event, sheet: str | None = None) -> dict[str, str]:
-    """Each category's chosen layout; on a sheet, only those that fit its cells."""
+    """Each category's chosen layout; on a sheet, only those that fit its cells (upright,
+    or turned as the desk's portrait card is on landscape card sheets)."""
     chosen = {c.code: c.layout for c in event.categories if c.layout}
     if not sheet:
         return chosen
     cells = load_sheet(sheet)
-    return {code: name for code, name in chosen.items()
-            if abs(load_layout(name).width_mm - cells.cell_width_mm) < 0.05
-            and abs(load_layout(name).height_mm - cells.cell_height_mm) < 0.05}
+    return {code: name for code, name in chosen.items() if fit_on_sheet(load_layout(name), cells)}
 
 
 def render_badge_pdf(event: Event, badges: Iterable[Badge], *, sheet: str | None = None,
@@ -103,23 +115,64 @@ def render_badge_pdf(event: Event, badges: Iterable[Badge], *, sheet: str | None
     return out.getvalue(), report
 
 
-def render_preview(event: Event, category: Category, *, layout: str | None = None,
-                   back: bool = False) -> tuple[bytes, RenderReport]:
-    """Sample badges of `category` with hard names, so an admin sees a layout before printing."""
+def preview_people(event: Event) -> list[tuple[str, str, str, str, str, str]]:
+    """(honorific, name, native name, country, position, organisation) of the sample badges:
+    the hardest names we know, and someone of every delegation of the event, so the admin
+    sees every flag the badges will carry."""
+    people = list(PREVIEW_PEOPLE)
+    shown = {country for _, _, _, country, _, _ in people}
+    honorific, name, native, position, organisation = OTHER_DELEGATE
+    for delegation in event.delegations:
+        if delegation.country not in shown:
+            shown.add(delegation.country)
+            people.append((honorific, name, native, delegation.country, position, organisation))
+    return people
+
+
+def preview_badges(event: Event, category: Category) -> list[BadgeData]:
     zones = tuple(z.code for z in category.default_zones)
-    samples = [
-        BadgeData(code=placeholder_badge_code(name), name=name, native_name=native,
+    return [
+        BadgeData(code=placeholder_badge_code(name + country), name=name, native_name=native,
                   honorific=honorific, position=position, organisation=organisation,
-                  country_code=country, country_name=country_name(country),
+                  country_code=country, country_name=country_name(country) if country else "",
                   category_code=category.code, category_name=category.name,
                   category_colour=category.colour, zones=zones, serial=f"PREVIEW-{i}",
                   valid_from=event.starts_on, valid_to=event.ends_on)
         for i, (honorific, name, native, country, position, organisation)
-        in enumerate(PREVIEW_PEOPLE, start=1)]
+        in enumerate(preview_people(event), start=1)]
+
+
+def render_preview(event: Event, category: Category, *, layout: str | None = None,
+                   back: bool = False) -> tuple[bytes, RenderReport]:
+    """Sample badges of `category` with hard names and every delegation's flag, so an
+    admin sees a layout, and what does not fit it, before printing."""
     out = io.BytesIO()
-    report = render_badges(samples, out, event=event_info(event), back=back,
-                           layout=layout or category.layout or None)
+    report = render_badges(preview_badges(event, category), out, event=event_info(event),
+                           back=back, layout=layout or category.layout or None)
     return out.getvalue(), report
+
+
+def preview_sheet_png(pdf: bytes, *, every: int = 1, first: int = 0, columns: int = 6,
+                      dpi: int = 72) -> bytes:
+    """Pages `first`, `first + every`, ... of a PDF side by side in one PNG: every sample
+    badge of a category at a glance."""
+    import pypdfium2
+    from PIL import Image
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = [document[i].render(scale=dpi / 72).to_pil() for i in range(first, len(document), every)]
+    finally:
+        document.close()
+    gap = 8
+    width, height = max(p.width for p in pages), max(p.height for p in pages)
+    cols = min(columns, len(pages))
+    rows = -(-len(pages) // cols)
+    sheet = Image.new("RGB", (cols * (width + gap) - gap, rows * (height + gap) - gap), (255, 255, 255))
+    for i, page in enumerate(pages):
+        sheet.paste(page, ((i % cols) * (width + gap), (i // cols) * (height + gap)))
+    out = io.BytesIO()
+    sheet.save(out, "PNG")
+    return out.getvalue()
 
 
 def render_badge_png(event: Event, data: BadgeData, *, layout: str | None = None,

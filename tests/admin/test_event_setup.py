@@ -246,8 +246,10 @@ def test_the_address_cannot_change_once_people_registered(client, login, event):
     ("categories", {"code": "X", "name": "Guest", "colour": "red"}, "Enter the colour as #"),
     ("categories", {"code": "X", "name": "Guest", "colour": "#12345G"}, "Enter the colour as #"),
     ("categories", {"code": "D", "name": "Delegate", "colour": "#D32F2F"}, "There is already a category D."),
-    ("categories", {"code": "X", "name": "Guest", "colour": "#D32F2F", "default_zones": ["9"]},
+    ("categories", {"code": "X", "name": "Guest", "colour": "#6A1B9A", "default_zones": ["9"]},
      "Unknown zone: 9."),
+    ("categories", {"code": "X", "name": "Guest", "colour": "#C62828"},
+     "Nearly the same colour as D Delegate, E Head of Delegation (CIEDE2000 difference"),
     ("zones", {"code": "1", "name": "Second plenary"}, "There is already a zone 1."),
     ("zones", {"code": "Plenary hall", "name": "Plenary hall"}, "Use up to 8 letters or digits"),
     ("delegations", {"country": "MY", "name": "", "max_members": ""},
@@ -269,6 +271,51 @@ def test_bad_parts_are_refused_next_to_the_field_and_nothing_changes(
     assert f'<p class="error" role="alert">{message}' in text(response)
     assert [count(model) for model in (Category, Zone, Delegation, Checkpoint)] == totals
     assert actions() == before
+
+
+def test_a_near_colour_is_saved_when_the_admin_keeps_it_as_a_family(client, login, event):
+    login("admin")
+    refused = add(client, event, "categories", code="G", name="Guest", colour="#F4B400")
+    assert refused.status_code == 400
+    assert "Nearly the same colour as P Press" in text(refused) and "Keep as a colour family" in text(refused)
+    assert part_of(event, Category, code="G") is None
+    kept = add(client, event, "categories", code="G", name="Guest", colour="#F4B400", keep_family=True)
+    assert kept.status_code == 302
+    assert part_of(event, Category, code="G").colour == "#F4B400"
+    listing = text(client.get(f"/admin/events/{event.id}/categories"))
+    assert "colour family with P Press" in listing and "colour family with G Guest" in listing
+
+
+def test_changing_a_colour_to_nearly_anothers_is_refused_unless_kept(client, login, event):
+    login("admin")
+    organiser = part_of(event, Category, code="C")
+    response = edit(client, event, "categories", organiser, code="C", name="Organiser",
+                    colour="#1976D2", self_service=False, default_zones=["1"])
+    assert response.status_code == 302  # no other blue: nothing to warn about
+    security = part_of(event, Category, code="Z")
+    response = edit(client, event, "categories", security, code="Z", name="Host Security",
+                    colour="#1E88E5", self_service=False, default_zones=["1"])
+    assert response.status_code == 400 and "Nearly the same colour as C Organiser" in text(response)
+    assert security.colour == "#37474F"
+    # Renaming a category of a kept family asks nothing again: its colour does not change.
+    delegate = part_of(event, Category, code="D")
+    response = edit(client, event, "categories", delegate, code="D", name="Delegates",
+                    colour="#D32F2F", self_service=True, default_zones=["1"])
+    assert response.status_code == 302 and delegate.name == "Delegates"
+
+
+def test_the_demo_categories_are_one_deliberate_family_and_distinct_colours(event):
+    from badges.colour import NEAR_COLOUR_DELTA_E, colour_difference
+    colours = {c.code: c.colour for c in event.categories}
+    near = {frozenset((a, b)) for a in colours for b in colours
+            if a < b and colour_difference(colours[a], colours[b]) < NEAR_COLOUR_DELTA_E}
+    assert near == {frozenset("DE")}
+
+
+def test_the_category_list_says_which_colours_look_alike_with_colour_blindness(client, login, event):
+    login("admin")
+    listing = text(client.get(f"/admin/events/{event.id}/categories"))
+    assert "looks like O Observer to people with deuteranopia" in listing
 
 
 def test_a_category_is_edited_with_its_zones_and_the_change_audited(client, login, event):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pypdfium2
 import pytest
@@ -105,10 +106,11 @@ def test_an_unknown_layout_is_refused_and_nothing_changes(client, event, login):
     assert db.session.scalar(select(Category).where(Category.code == "P")).layout == ""
 
 
-def test_admin_previews_each_category_with_hard_names(client, event, login):
+def test_admin_previews_each_category_with_hard_names_and_every_flag(client, event, login):
+    from app.services.printing import preview_people
     login("admin")
     page = client.get(f"/admin/events/{event.id}/badges").get_data(as_text=True)
-    assert "Head of Delegation" in page and "preview.png" in page
+    assert "Head of Delegation" in page and "preview.png" in page and "all=1" in page
     png = client.get(f"/admin/events/{event.id}/categories/E/preview.png")
     assert png.mimetype == "image/png"
     image = Image.open(io.BytesIO(png.data))
@@ -116,8 +118,27 @@ def test_admin_previews_each_category_with_hard_names(client, event, login):
     back = client.get(f"/admin/events/{event.id}/categories/E/preview.png?side=back")
     assert Image.open(io.BytesIO(back.data)).size == image.size and back.data != png.data
     pdf = client.get(f"/admin/events/{event.id}/categories/E/preview.pdf").data
-    assert len(page_sizes(pdf)) == 8
+    people = preview_people(event)
+    assert len(page_sizes(pdf)) == 2 * len(people)  # front and back of each sample
     assert "Razali" in pdf_text(pdf)
+    countries = {d.country for d in event.delegations}
+    assert countries <= {country for _, _, _, country, _, _ in people}
+    assert len(re.findall(rb"/BBox \[ *0 0 640 480 *\]", pdf)) == len(countries)  # each flag once
+    sheet = Image.open(io.BytesIO(client.get(
+        f"/admin/events/{event.id}/categories/E/preview.png?all=1").data))
+    rows, (w, h) = -(-len(people) // 6), page_sizes(pdf)[0]  # six samples to a row, 72 dpi
+    assert 6 * w < sheet.width < 6 * (w + 10) and rows * h < sheet.height < rows * (h + 10)
+
+
+def test_the_badge_page_says_what_does_not_fit(client, event, login):
+    from app.services import events as event_setup
+    envoy = next(c for c in event.categories if c.code == "O")
+    event_setup.update_category(envoy, "O", "Observer and Special Envoy of the Secretary-General "
+                                "for Regional Security", envoy.colour, True, ["1"], ACTOR)
+    login("admin")
+    page = client.get(f"/admin/events/{event.id}/badges").get_data(as_text=True)
+    assert "category name is too long for its box and was shortened" in page
+    assert page.count("Every sample name, zone and flag fits this layout.") == len(event.categories) - 1
 
 
 def test_the_desk_sees_the_badge_before_printing_and_characters_that_cannot_print(

@@ -130,8 +130,80 @@ def test_layout_that_does_not_match_the_sheet_cells_is_refused(event):
                       sheet="a4-2x5-cr80")
 
 
-def test_every_shipped_qr_box_gives_half_millimetre_modules():
+def test_every_shipped_qr_box_gives_half_millimetre_modules_and_no_more():
     for name in list_layouts():
         for el in load_layout(name).front:
             if el.type == "qr":
-                assert el.box[2] / (37 + 8) >= 0.5
+                # A 116-character signed code is version 5: 37 modules and 4 of quiet zone a side.
+                assert el.box[2] == pytest.approx((37 + 8) * 0.5), name
+
+
+BACKGROUND = {"guilloche", "rect", "line", "microtext"}
+
+
+@pytest.mark.parametrize("name", sorted(STOCKS))
+def test_the_photo_is_the_largest_element_after_the_name(name):
+    layout = load_layout(name)
+    photo = next(e for e in layout.front if e.type == "image" and e.get("source") == "photo")
+    area = photo.box[2] * photo.box[3]
+    for el in layout.front:
+        if el is photo or el.type in BACKGROUND or el.get("text") == "{name}":
+            continue
+        assert el.box[2] * el.box[3] < area, (name, el.type, el.props)
+
+
+def _qr_centre_mm(page, dpi=150):
+    found = zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())
+    pos = found[0].position
+    scale = dpi / 25.4
+    return ((pos.top_left.x + pos.bottom_right.x) / 2 / scale,
+            (pos.top_left.y + pos.bottom_right.y) / 2 / scale)
+
+
+def test_card_sheets_print_the_desks_portrait_card_turned_into_each_cell(event):
+    sheet = load_sheet("a4-2x5-cr80")
+    out = io.BytesIO()
+    render_badges([make_badge(0)], out, event=event, sheet="a4-2x5-cr80", back=True)
+    pdf = pdfium.PdfDocument(out.getvalue())
+    qr = next(e for e in load_layout("cr80-portrait").front if e.type == "qr")
+    u, t = qr.box[0] + qr.box[2] / 2, qr.box[1] + qr.box[3] / 2  # from the card's left and top
+    x, y = sheet.cell_origin_mm(0)
+    cx, cy = _qr_centre_mm(pdf[0])
+    # Turned a quarter anticlockwise: the card's top is the cell's left side.
+    assert cx == pytest.approx(x + t, abs=1) and cy == pytest.approx(y + 53.98 - u, abs=1)
+    text = pdf[1].get_textpage()
+    back_x, back_y = sheet.cell_origin_mm(0, back=True)
+    page_h = sheet.page_height_mm * MM
+    # On the back the card's top is on the right: the category band (the card's bottom) is left.
+    band = text.get_text_bounded(left=back_x * MM, bottom=page_h - (back_y + 53.98) * MM,
+                                 right=(back_x + 14) * MM, top=page_h - back_y * MM)
+    assert "DELEGATE" in band.replace("\n", "").replace("\r", "")
+
+
+def test_a_landscape_layout_chosen_for_a_category_stays_upright_on_card_sheets(event):
+    out = io.BytesIO()
+    render_badges([make_badge(0, category_code="P")], out, event=event, sheet="a4-2x5-cr80",
+                  layouts_by_category={"P": "cr80-landscape"})
+    sheet = load_sheet("a4-2x5-cr80")
+    qr = next(e for e in load_layout("cr80-landscape").front if e.type == "qr")
+    x, y = sheet.cell_origin_mm(0)
+    cx, cy = _qr_centre_mm(pdfium.PdfDocument(out.getvalue())[0])
+    assert cx == pytest.approx(x + qr.box[0] + qr.box[2] / 2, abs=1)
+    assert cy == pytest.approx(y + qr.box[1] + qr.box[3] / 2, abs=1)
+
+
+@pytest.mark.parametrize("name", sorted(STOCKS))
+def test_the_category_reads_at_a_glance_by_its_letter_and_name(name):
+    layout = load_layout(name)
+    letter = next(e for e in layout.front if e.get("text") == "{category_code}")
+    assert letter.get("size") >= 24 and letter.box[3] >= 7.5  # a capital over 6 mm tall
+    assert any("{category_name}" in (e.get("text") or "") for e in layout.front)
+    assert any("{category_code}" in (e.get("text") or "") for e in layout.back)
+
+
+def test_the_letter_on_every_sample_category_colour_has_strong_contrast():
+    from badges.colour import contrast_ratio, ink_on, parse_hex
+    from badges.sample import SAMPLE_CATEGORIES
+    for _, colour, _ in SAMPLE_CATEGORIES.values():
+        band = parse_hex(colour)
+        assert contrast_ratio(band, ink_on(band)) >= 4.5, colour  # WCAG AA

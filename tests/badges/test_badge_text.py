@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from badges import list_layouts, load_layout, render_badges, render_sample_csv
+from badges.layout import parse_layout
 from badges.text import clean, fit_text, layout_runs
 from badge_support import make_badge, make_code
 
@@ -48,18 +49,27 @@ def test_latin_names_with_vietnamese_diacritics_extract_back_as_text(event):
     assert "Defence Intelligence Organisation" in text
 
 
+# The native name alone on a white CR80 card, so the references show shaping and nothing else.
+NATIVE_BOX = (3, 58.2, 47.98, 5.2)
+SHAPING_LAYOUT = parse_layout({
+    "name": "shaping", "width_mm": 53.98, "height_mm": 85.6,
+    "front": [{"type": "text", "text": "{native_name}", "box": list(NATIVE_BOX), "size": 10, "min_size": 6},
+              {"type": "qr", "box": [28.48, 18.5, 22.5, 22.5]}]})
+
+
 def _native_crop(data) -> Image.Image:
     page = pdfium.PdfDocument(data)[0]
     img = page.render(scale=150 / 72).to_pil().convert("L")
     w, h = img.size
-    box = (3 / 53.98, 58.2 / 85.6, 50.98 / 53.98, 63.4 / 85.6)  # native-name box of cr80-portrait
+    x, y, bw, bh = NATIVE_BOX
+    box = (x / 53.98, y / 85.6, (x + bw) / 53.98, (y + bh) / 85.6)
     return img.crop((int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)))
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))
 def test_shaped_native_names_match_the_reference_images(script, event):
     native, _ = SCRIPTS[script]
-    data, _ = _render(make_badge(native_name=native), event)
+    data, _ = _render(make_badge(native_name=native), event, layout=SHAPING_LAYOUT)
     crop = _native_crop(data)
     ref_path = REFERENCE / f"native-{script}.png"
     if os.environ.get("LANYARD_UPDATE_REFERENCES") or not ref_path.exists():

@@ -10,8 +10,12 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.routing import IntegerConverter
 
+from sqlalchemy import select
+
 from .extensions import db, limiter, login_manager
-from .models._types import MAX_ID
+from .formkit import EventChoiceForm, select_choices
+from .models import Event
+from .models._types import MAX_ID, utcnow
 from .services.errors import ServiceError
 from .services.people import unstorable_character
 from .services.photos import read_photo
@@ -32,6 +36,28 @@ class RowId(IntegerConverter):
 def page_number() -> int:
     """The ?page= of a listing, from 1 to MAX_PAGE."""
     return min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
+
+
+def chosen_event() -> Event | None:
+    """The event named by ?event= (404 if there is none such), else the newest, else None."""
+    slug = request.args.get("event")
+    if slug:
+        return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    return db.session.scalar(select(Event).order_by(Event.starts_on.desc(), Event.id.desc()))
+
+
+def event_choice(event: Event | None) -> EventChoiceForm:
+    """The form that switches a reading page to another event, `event` chosen."""
+    form = EventChoiceForm(formdata=None, data={"event": event.slug if event else ""})
+    form.event.choices = select_choices((e.slug, e.name) for e in db.session.scalars(
+        select(Event).order_by(Event.starts_on.desc(), Event.id.desc())))
+    return form
+
+
+def export_file_name(event: Event, what: str, extension: str = "csv") -> str:
+    """E.g. "scans-amim22-20261128-0815.csv": what, which event, when on the venue's clock."""
+    stamp = event.at_venue(utcnow()).strftime("%Y%m%d-%H%M")
+    return f"{what}-{event.slug}-{stamp}.{extension}"
 
 
 def refuse_unstorable_text() -> None:

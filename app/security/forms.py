@@ -17,13 +17,6 @@ from ..services.scan_log import ScanFilters
 ANY_FLAG = "any"
 
 
-class EventChoiceForm(FlaskForm):
-    class Meta:
-        csrf = False  # choosing what to read changes nothing
-
-    event = SelectField("Event")
-
-
 class ScanLogForm(FlaskForm):
     """The scan log's filters; they combine, and each left empty lets every scan through."""
 

@@ -1,4 +1,5 @@
-"""Security office pages: who is inside each zone, roll-calls to print or download, the scan log.
+"""Security office pages: who is inside each zone, roll-calls to print or download, the scan log,
+the audit trail.
 
 Every page only reads; the event is the one named by ?event=, else the newest.
 """
@@ -11,11 +12,14 @@ from ..auth.access import role_required
 from ..extensions import db
 from ..models import Delegate, Event, Scan, StaffRole
 from ..models._types import utcnow
+from ..services.audit_trail import PAGE_SIZE as TRAIL_PAGE_SIZE
+from ..services.audit_trail import trail_csv, trail_page
 from ..services.roll_call import roll_call_csv, zone_roll, zone_rolls
 from ..services.scan_log import PAGE_SIZE, attention_today, readable_code, scan_log_csv, scan_page
-from ..web import chosen_event, download_response, event_choice, export_file_name, page_number, photo_response
+from ..web import (chosen_event, download_response, event_choice, export_file_name, page_number,
+                   photo_response)
 from . import security_bp
-from .forms import ScanLogForm
+from .forms import AuditTrailForm, ScanLogForm
 
 SECURITY = (StaffRole.SECURITY,)
 
@@ -76,12 +80,48 @@ def scans_download():
     form = _scan_log_form(event)
     if not form.validate():
         abort(400, description="The filters are not valid; correct them on the scan log page.")
-    return download_response(scan_log_csv(event, form.filters(event)), "csv", export_file_name(event, "scans"))
+    return download_response(scan_log_csv(event, form.filters(event)), "csv",
+                             export_file_name(event, "scans"))
 
 
 def _scan_log_form(event: Event) -> ScanLogForm:
     form = ScanLogForm(formdata=request.args)
     form.offer_checkpoints(event)
+    return form
+
+
+@security_bp.route("/audit")
+@role_required(*SECURITY)
+def audit():
+    """The audit trail in plain words, newest first, filtered and paged.
+
+    Times are read on the venue's clock of the event chosen (?event=, else the newest).
+    """
+    clock = chosen_event()
+    form = _audit_form(clock)
+    page = page_number()
+    valid = form.validate()
+    entries, has_more = trail_page(form.filters(clock), page) if valid else ([], False)
+    return render_template("security/audit.html", clock=clock, form=form, entries=entries, page=page,
+                           has_more=has_more, page_size=TRAIL_PAGE_SIZE,
+                           query_args=form.query_args()), 200 if valid else 400
+
+
+@security_bp.route("/audit.csv")
+@role_required(*SECURITY)
+def audit_download():
+    """The filtered audit trail, every page of it, as CSV."""
+    clock = chosen_event()
+    form = _audit_form(clock)
+    if not form.validate():
+        abort(400, description="The filters are not valid; correct them on the audit trail page.")
+    stamp = (clock.at_venue(utcnow()) if clock else utcnow()).strftime("%Y%m%d-%H%M")
+    return download_response(trail_csv(form.filters(clock)), "csv", f"audit-trail-{stamp}.csv")
+
+
+def _audit_form(clock: Event | None) -> AuditTrailForm:
+    form = AuditTrailForm(formdata=request.args)
+    form.offer_choices(clock)
     return form
 
 

@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .desk import desk_bp
     from .door import door_bp
     from .security import security_bp
+    from .overview import overview_bp
     from .admin import admin_bp
     from .api import api_bp
     from .web import RowId, install_web_defaults
@@ -59,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Before the routes are added: every <int:...> in them is a row id.
     app.url_map.converters["int"] = RowId
     for blueprint in (auth_bp, register_bp, liaison_bp, vetting_bp, desk_bp, door_bp, security_bp,
-                      admin_bp, api_bp):
+                      overview_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     install_web_defaults(app)
 

@@ -24,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(delegates)
     app.cli.add_command(badges_group)
     app.cli.add_command(venue_certificate)
+    app.cli.add_command(report)
 
 
 def ensure_schema() -> None:
@@ -115,6 +116,25 @@ def _request_context():
     # scan_json builds photo URLs; give it a request context to build them in.
     from flask import current_app
     return current_app.test_request_context("/")
+
+
+@click.command()
+@click.option("--event", "event_slug", required=True, help="Event slug, e.g. amim22.")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, writable=True),
+              help="Also write the figures to this CSV file.")
+def report(event_slug: str, out_path: str | None) -> None:
+    """Where every application stands, per delegation and per category, as the overview page shows."""
+    from pathlib import Path
+
+    from .services.overview import event_overview, overview_csv, overview_text
+    event = db.session.scalar(select(Event).where(Event.slug == event_slug))
+    if event is None:
+        raise click.ClickException(f"No event {event_slug!r}.")
+    overview = event_overview(event)
+    click.echo(overview_text(overview), nl=False)
+    if out_path:
+        Path(out_path).write_bytes(overview_csv(overview))
+        click.echo(f"Wrote {out_path}")
 
 
 @click.command("venue-certificate")

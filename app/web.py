@@ -6,14 +6,16 @@ import mimetypes
 import time
 
 from flask import Flask, Response, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.routing import IntegerConverter
 
+from sqlalchemy import select
+
 from .extensions import db, limiter, login_manager
-from .models import StaffRole
-from .models._types import MAX_ID
+from .formkit import EventChoiceForm, select_choices
+from .models import Event
+from .models._types import MAX_ID, utcnow
 from .services.errors import ServiceError
 from .services.people import unstorable_character
 from .services.photos import read_photo
@@ -34,6 +36,28 @@ class RowId(IntegerConverter):
 def page_number() -> int:
     """The ?page= of a listing, from 1 to MAX_PAGE."""
     return min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
+
+
+def chosen_event() -> Event | None:
+    """The event named by ?event= (404 if there is none such), else the newest, else None."""
+    slug = request.args.get("event")
+    if slug:
+        return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    return db.session.scalar(select(Event).order_by(Event.starts_on.desc(), Event.id.desc()))
+
+
+def event_choice(event: Event | None) -> EventChoiceForm:
+    """The form that switches a reading page to another event, `event` chosen."""
+    form = EventChoiceForm(formdata=None, data={"event": event.slug if event else ""})
+    form.event.choices = select_choices((e.slug, e.name) for e in db.session.scalars(
+        select(Event).order_by(Event.starts_on.desc(), Event.id.desc())))
+    return form
+
+
+def export_file_name(event: Event, what: str, extension: str = "csv") -> str:
+    """E.g. "scans-amim22-20261128-0815.csv": what, which event, when on the venue's clock."""
+    stamp = event.at_venue(utcnow()).strftime("%Y%m%d-%H%M")
+    return f"{what}-{event.slug}-{stamp}.{extension}"
 
 
 def refuse_unstorable_text() -> None:
@@ -176,19 +200,6 @@ def install_web_defaults(app: Flask) -> None:
     def at_venue(value, event, fmt: str = "%d %b %H:%M") -> str:
         """A UTC time as the clock at the venue shows it: what desk staff and delegates see."""
         return event.at_venue(value).strftime(fmt) if value is not None else ""
-
-    @app.template_filter("describe_audit")
-    def describe_audit(entry) -> str:
-        """An audit record's action in words, e.g. "delegate.needs_info" -> "Delegate: needs info"."""
-        kind, _, what = entry.action.partition(".")
-        return f"{kind.capitalize()}: {what.replace('_', ' ')}"
-
-    @app.template_filter("audit_changes")
-    def audit_changes(entry) -> list:
-        """The fields a record changed; the security office's reasons only for that office."""
-        from .services.revisions import FIELD_LABELS, audited_fields
-        hidden = set() if current_user.has_role(StaffRole.SECURITY) else {FIELD_LABELS["clearance_note"]}
-        return [change for change in audited_fields(entry) if change[0] not in hidden]
 
     @app.context_processor
     def helpers():

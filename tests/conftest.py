@@ -19,7 +19,7 @@ from app.services.audit import Actor
 from app.services.demo import create_demo_event
 from app.services.staff import create_staff_user
 
-from support import PASSWORD, csrf_token, sample_photo  # noqa: F401
+from support import PASSWORD, csrf_token, empty_tables, sample_photo  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -92,19 +92,8 @@ def app(migrated, tmp_path, request):
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_tables()
+        empty_tables()
         db.engine.dispose()
-
-
-def _empty_tables():
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 @pytest.fixture

@@ -110,3 +110,18 @@ def make_person(event, *, photo: bytes | None = b"sample", stage: str = "submitt
         badge = print_badge(person, actor, seen_revision=person.revision).badges[0]
         hand_over_badge(badge, actor, seen_revision=person.revision)
     return person
+
+
+def empty_tables():
+    """Delete every row, keep the schema: the next test starts from an empty database."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())

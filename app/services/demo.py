@@ -1,10 +1,13 @@
-"""A demo event: the 22nd ASEAN Military Intelligence Meeting, with people in every state."""
+"""A demo event: the 22nd ASEAN Military Intelligence Meeting, with people in every state whose
+names, scripts and organisations belong to their delegation."""
 from __future__ import annotations
 
-import csv
 import io
+import json
 import random
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,7 +27,9 @@ from .vetting import (approve_delegate, clear_delegate, refuse_clearance, reject
                       request_information, withdraw_clearance)
 
 DEMO_SLUG = "amim22"
-SAMPLES = Path(__file__).resolve().parent.parent / "demo_delegates.csv"
+#: Names, scripts, organisations and phone numbers per delegation, for the generated people.
+NAMES = Path(__file__).resolve().parent.parent / "demo_names.json"
+HOST = "MY"
 
 ASEAN = [
     ("BN", "Brunei Darussalam"), ("KH", "Cambodia"), ("ID", "Indonesia"), ("LA", "Lao PDR"),
@@ -98,32 +103,136 @@ def _create_event(actor: Actor) -> Event:
 
 
 def _add_people(event: Event, count: int, rng: random.Random, actor: Actor) -> None:
-    rows = list(csv.DictReader(SAMPLES.open(encoding="utf-8")))
+    material = json.loads(NAMES.read_text(encoding="utf-8"))
     codes = {c.code for c in event.categories}
+    taken: set[str] = set()
     for i in range(count):
-        row = rows[i % len(rows)]
-        # Past the sample list, mix given and family names of different rows:
-        # plausible new people rather than "Ahmad Faizal 2".
-        family_row = row if i < len(rows) else rows[(i * 7 + 3) % len(rows)]
-        country = row["country"] if row["country"] in dict(ASEAN) else "MY"
-        try:
-            phone = normalise_phone(row["phone"], row["country"])
-        except ValueError:
-            phone = ""
+        # Every delegation in turn, each round shifted by one, so that no delegation has all its
+        # people in the same state (_give_state goes by i % 10).
+        country = ASEAN[(i + i // 10) % len(ASEAN)][0]
+        category = _category(i, country)
+        category = category if category in codes else "D"
+        person = demo_person(material, country, category, rng, taken)
         application = Application(
-            honorific=row["honorific"], given_name=row["given_name"],
-            family_name=family_row["family_name"],
-            native_name=row["native_name"] if i < len(rows) else "",
-            position=row["position"], organisation=row["organisation"], country=country,
-            category_code=row["category"] if row["category"] in codes else "D",
-            email=f"{i}.{row['email']}", phone=phone, nationality=row["country"],
+            honorific=person.honorific, given_name=person.given, family_name=person.family,
+            printed_name=person.printed, native_name=person.native, position=person.position,
+            organisation=person.organisation, country=country, category_code=category,
+            email=person.email(i), phone=person.phone, nationality=country,
             date_of_birth=date(1960 + rng.randrange(35), rng.randrange(1, 13), rng.randrange(1, 29)),
-            passport_number=f"{row['country']}{rng.randrange(10**6, 10**7)}",
+            passport_number=f"{country}{rng.randrange(10**6, 10**7)}",
             passport_expiry=event.ends_on + timedelta(days=365 * rng.randrange(1, 9)),
             consent=True)
         delegate = register_delegate(event, application, portrait(rng), actor, commit=False)
         db.session.commit()
         _give_state(delegate, i, actor)
+
+
+def _category(i: int, country: str) -> str:
+    # The first round heads each delegation; odd rounds are delegates, needing clearance, so that
+    # _give_state's refusals and withdrawals happen (i % 20 == 18, 19); even rounds bring press,
+    # observers and delegates, and the host's own staff from Malaysia.
+    round_ = i // 10
+    if round_ == 0:
+        return "E"
+    if round_ % 2:
+        return "D"
+    turn = (round_ // 2 - 1) % 3
+    return ("S", "C", "Z")[turn] if country == HOST else ("P", "O", "D")[turn]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    """A generated person whose name, script, organisation and phone belong to one delegation."""
+
+    country: str
+    given: str
+    family: str
+    printed: str
+    native: str
+    honorific: str
+    position: str
+    organisation: str
+    phone: str
+    email_domain: str
+
+    def email(self, number: int) -> str:
+        parts = [self.given.split()[-1], self.family.split()[-1] if self.family else ""]
+        local = ".".join(re.sub(r"[^a-z]", "", part.lower()) for part in parts if part)
+        return f"{local}.{number}@{self.email_domain}"
+
+
+def demo_person(material: dict, country: str, category: str, rng: random.Random,
+                taken: set[str]) -> DemoPerson:
+    """A person of `country`'s delegation, named after one of its naming styles (demo_names.json);
+    a name already `taken` is drawn again (a few times), and then taken too."""
+    own = material["countries"][country]
+    sex = "female" if rng.random() < 0.35 else "male"
+    for _ in range(20):
+        style = rng.choices(own["styles"], weights=[s["weight"] for s in own["styles"]])[0]
+        given, family, printed, native = _NAMING[style["style"]](style, sex, rng)
+        if printed not in taken:
+            break
+    taken.add(printed)
+    ranks = material["ranks"][category]
+    if ranks:
+        honorific = rng.choice(ranks)
+    else:  # civilians: Mr or Ms, except the press, who go by name alone
+        honorific = "" if category == "P" else material["civilian_titles"][sex]
+    organisations = own["organisations"]
+    phone = own["phone_prefix"] + "".join(str(rng.randrange(10)) for _ in range(own["phone_digits"]))
+    return DemoPerson(country=country, given=given, family=family, printed=printed, native=native,
+                      honorific=honorific, position=rng.choice(material["positions"][category]),
+                      organisation=organisations.get(category, organisations["default"]),
+                      phone=normalise_phone(phone, country), email_domain=own["email_domain"])
+
+
+def _pair(part: str | list[str]) -> tuple[str, str]:
+    """A name part as (Latin, own script); "" when the material has no own-script form."""
+    return (part, "") if isinstance(part, str) else (part[0], part[1] if len(part) > 1 else "")
+
+
+def _by_sex(parts: list | dict, sex: str) -> list:
+    return parts[sex] if isinstance(parts, dict) else parts
+
+
+def _personal(style: dict, sex: str, rng: random.Random) -> tuple[str, str, str, str]:
+    """Given and family name; Chinese, Khmer and Vietnamese put the family name first."""
+    if rng.random() < style.get("single", 0):
+        name, native = _pair(rng.choice(style["single_names"][sex]))
+        return name, "", name, native
+    given, given_native = _pair(rng.choice(style["given"][sex]))
+    family, family_native = _pair(rng.choice(_by_sex(style["family"], sex)))
+    first_last = [(family, family_native), (given, given_native)] if style["family_first"] \
+        else [(given, given_native), (family, family_native)]
+    native = style.get("native_joiner", " ").join(n for _, n in first_last) \
+        if given_native and family_native else ""
+    return given, family, " ".join(latin for latin, _ in first_last), native
+
+
+def _malay(style: dict, sex: str, rng: random.Random) -> tuple[str, str, str, str]:
+    """Given name, then bin (a son) or binti (a daughter) and the father's name; some carry Haji or
+    Hajah, their own name or their father's (always Haji: a father is a man)."""
+    parts = [_pair(rng.choice(style["given"][sex]))]
+    if rng.random() < style["pilgrims"]:
+        parts.insert(0, _pair(style["pilgrim_titles"][sex]))
+    father = [_pair(style["patronymics"][sex])]
+    if rng.random() < style["pilgrims"]:
+        father.append(_pair(style["pilgrim_titles"]["male"]))
+    father.append(_pair(rng.choice(style["fathers"])))
+    given, family = (" ".join(latin for latin, _ in half) for half in (parts, father))
+    whole = parts + father
+    native = " ".join(n for _, n in whole) if all(n for _, n in whole) else ""
+    return given, family, f"{given} {family}", native
+
+
+def _burmese(style: dict, sex: str, rng: random.Random) -> tuple[str, str, str, str]:
+    """Two or three syllables, no family name; in Myanmar script written without spaces."""
+    syllables = [_pair(rng.choice(style["syllables"][sex])) for _ in range(rng.choice((2, 2, 3)))]
+    name = " ".join(latin for latin, _ in syllables)
+    return name, "", name, "".join(native for _, native in syllables)
+
+
+_NAMING = {"personal": _personal, "malay": _malay, "burmese": _burmese}
 
 
 def _give_state(delegate: Delegate, i: int, actor: Actor) -> None:

@@ -6,7 +6,7 @@ zone's doors, and a copy of their badge cannot either.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -43,15 +43,27 @@ def inside_by_zone(event_id: int) -> dict[int | None, list[tuple[Delegate, Scan]
     return by_zone
 
 
+def inside_anywhere(event_id: int) -> Select:
+    """The ids of the event's people inside the venue or any of its zones now (each once)."""
+    newest = _newest_moves(event_id, true())
+    return (select(Scan.delegate_id).join(newest, newest.c.id == Scan.id)
+            .where(Scan.moved == ScanDirection.IN).distinct())
+
+
+def _newest_moves(event_id: int, zones):
+    """The id of each person's newest scan that moved them, per zone matching `zones`."""
+    return (select(func.max(Scan.id).label("id"))
+            .join(Delegate, Delegate.id == Scan.delegate_id)
+            .where(Delegate.event_id == event_id, zones, Scan.moved.is_not(None))
+            .group_by(Scan.delegate_id, Scan.zone_id).subquery())
+
+
 def _entries(event_id: int, zones) -> list[tuple[Delegate, Scan]]:
     """(person, entry scan) for everyone whose newest move in a zone matching `zones` was in.
 
     What a roll-call shows of each row is loaded with it: no query per person.
     """
-    newest = (select(func.max(Scan.id).label("id"))
-              .join(Delegate, Delegate.id == Scan.delegate_id)
-              .where(Delegate.event_id == event_id, zones, Scan.moved.is_not(None))
-              .group_by(Scan.delegate_id, Scan.zone_id).subquery())
+    newest = _newest_moves(event_id, zones)
     rows = db.session.execute(
         select(Delegate, Scan).join(Scan, Scan.delegate_id == Delegate.id)
         .join(newest, newest.c.id == Scan.id)

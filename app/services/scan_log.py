@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -15,6 +15,7 @@ from ..models._types import utcnow
 from .checkin import SERIAL
 from .codes import clean_scanned_code
 from .exports import to_csv
+from .people import name_matches
 
 PAGE_SIZE = 100
 
@@ -100,17 +101,8 @@ def _badge_or_name(event: Event, text: str):
     if serial is not None:
         return Scan.badge_id.in_(select(Badge.id).where(
             Badge.id == int(serial.group(1)), Badge.version == int(serial.group(2))))
-    pattern = "%" + _like_escaped(text.strip().lower()) + "%"
-    named = select(Delegate.id).where(Delegate.event_id == event.id, or_(
-        *(func.lower(column).like(pattern, escape="\\") for column in (
-            Delegate.printed_name, Delegate.given_name + " " + Delegate.family_name,
-            Delegate.native_name))))
+    named = select(Delegate.id).where(Delegate.event_id == event.id, name_matches(text))
     return Scan.delegate_id.in_(named)
-
-
-def _like_escaped(text: str) -> str:
-    # A name with % or _ in the search box means those characters, not wildcards.
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 CSV_HEADER = ["scanned_at", "recorded_at", "checkpoint", "zone", "direction", "verdict",

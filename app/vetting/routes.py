@@ -11,6 +11,7 @@ from ..models import Delegate, DelegateStatus, Event, StaffRole
 from ..models._types import utcnow
 from ..services import corrections, vetting
 from ..services.audit import Actor, person_history
+from ..services.audit_trail import readable
 from ..services.errors import ServiceError
 from ..services.queue import WAITING, QueueFilter, everyone, next_in_queue, queue_counts, queue_page
 from ..services.registration import duplicates_by_delegate, find_duplicates
@@ -109,7 +110,7 @@ def person(delegate_id: int):
                            note_form=NoteForm(), changes=changes,
                            duplicates=find_duplicates(person), from_queue=_from_queue(person),
                            correction_form=correction, staff_note_form=StaffNoteForm(),
-                           history=person_history(person))
+                           history=readable(person_history(person)))
 
 
 @vetting_bp.route("/people/<int:delegate_id>/correct", methods=["POST"])

@@ -141,8 +141,8 @@ def test_an_id_in_an_address_past_what_the_database_holds_is_not_found(client, e
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("role,url", [("admin", "/admin/audit?page=99999999999999999999"),
-                                      ("admin", "/admin/audit?page=-5"),
+@pytest.mark.parametrize("role,url", [("security", "/security/audit?page=99999999999999999999"),
+                                      ("admin", "/security/audit?page=-5"),
                                       ("accreditation", "/vetting/queue?page=99999999999999999999")])
 def test_a_page_number_past_any_page_shows_an_empty_page(client, event, login, role, url):
     login(role)

@@ -77,8 +77,9 @@ def test_the_history_shows_who_did_what_and_when(client, event, login):
     login("accreditation")
     page = client.get(f"/vetting/people/{person.id}").get_data(as_text=True)
     history = page.split('id="history-title"')[1]
-    for what in ("Delegate: registered", "Delegate: approved", "Delegate: cleared", "Badge: issued",
-                 "Badge: printed", "Badge: handed over", "cli:test"):
+    for what in ("filed the application of Dewi Lestari", "for the accreditation office",
+                 "for the security office", "issued badge", "printed badge", "handed over badge",
+                 "Command line (test)"):
         assert what in history, what
 
 

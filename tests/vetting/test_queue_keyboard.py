@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 
 def log_in(page, live_server, user, queue):
     page.goto(f"{live_server}/login")
-    page.keyboard.type(user.email)  # the e-mail field has the focus
+    # Chromium applies autofocus at its next rendering step, which may come after "load".
+    expect(page.locator("input[name=email]")).to_be_focused()
+    page.keyboard.type(user.email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

@@ -86,6 +86,16 @@ def test_the_trail_says_the_desk_filed_it(client, event, login):
     assert "Filed by: The front desk (walk-in)" in trail
 
 
+def test_a_walk_in_who_had_applied_online_is_flagged_as_a_possible_duplicate(client, event, login):
+    online = make_person(event, country="MY", given_name="Siti", family_name="Omar",
+                         passport_number="A31824756")
+    login("desk")
+    response = post_walk_in(client)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Possible duplicate" in page and online.reference in page
+
+
 def test_the_desk_registers_after_the_public_form_has_closed(client, event, login):
     event.registration_closes_at = utcnow() - timedelta(hours=1)
     db.session.commit()

@@ -94,6 +94,11 @@ def test_the_offices_see_the_earlier_photo_from_the_history(client, event, login
     page = client.get(f"/vetting/people/{person.id}").get_data(as_text=True)
     assert "took a new photo of" in page and f'href="{earlier_url}"' in page
     assert client.get(earlier_url).data == earlier_bytes
+    # The trail says what happened; the stored file's name is bookkeeping, never shown.
+    [audit] = retakes()
+    if role == "security":
+        trail = client.get("/security/audit").get_data(as_text=True)
+        assert "took a new photo of" in trail and audit.after["earlier_photo"] not in trail
 
 
 def test_a_printed_badge_with_the_earlier_photo_is_replaced(client, event, login):

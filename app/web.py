@@ -77,7 +77,12 @@ def refuse_unstorable_text() -> None:
 
 def photo_response(person) -> Response:
     """A person's photo for a staff page; the caller has checked the role. Never cached."""
-    data = read_photo(person.photo_file)
+    return stored_photo_response(person.photo_file)
+
+
+def stored_photo_response(name: str | None) -> Response:
+    """A stored photo (a person's, or one a retake replaced); the caller has checked the role."""
+    data = read_photo(name or "")
     if data is None:
         abort(404)
     response = Response(data, mimetype="image/jpeg")

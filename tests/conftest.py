@@ -192,6 +192,24 @@ def browser_launch(playwright_instance):
 
 
 @pytest.fixture
+def camera_video(tmp_path):
+    """What the fake camera films (tests/door_support.py write_y4m). Chromium opens it when the
+    page asks for the camera, so a test writes it after the browser has started."""
+    return tmp_path / "camera.y4m"
+
+
+@pytest.fixture
+def camera_page(browser_launch, camera_video):
+    """A page of a Chromium of its own whose camera films `camera_video`, with camera
+    permission granted as a door phone's or a desk PC's would be."""
+    browser = browser_launch("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-video-capture={camera_video}")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

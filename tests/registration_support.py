@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 
 from PIL import Image
 
@@ -61,18 +63,19 @@ def link_in(message, pattern: str = r"https?://\S+") -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def flat_png(width: int, height: int) -> bytes:
-    """A valid RGB PNG of one colour: tiny on disk however many pixels it declares."""
-    import struct
-    import zlib
-
+def _png(width: int, height: int, colour_type: int, body: bytes) -> bytes:
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def flat_png(width: int, height: int) -> bytes:
+    """A valid RGB PNG of one colour: tiny on disk however many pixels it declares."""
     packer = zlib.compressobj(9)
     row = b"\0" + b"\xc8\xb4\xa0" * width  # filter byte, then the pixels
-    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return _png(width, height, 2,
+                b"".join(packer.compress(row) for _ in range(height)) + packer.flush())
 
 
 def halves_jpeg(size: tuple[int, int], left=(20, 180, 20), right=(20, 20, 200), **save) -> bytes:
@@ -83,3 +86,8 @@ def halves_jpeg(size: tuple[int, int], left=(20, 180, 20), right=(20, 20, 200), 
     out = io.BytesIO()
     image.save(out, "JPEG", quality=save.pop("quality", 80), **save)
     return out.getvalue()
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A valid PNG header claiming a huge greyscale image, with a tiny compressed body."""
+    return _png(width, height, 0, zlib.compress(b"\0" * (width + 1) * 16))

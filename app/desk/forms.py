@@ -1,10 +1,12 @@
 """Forms of the front desk; buttons that change state carry CSRF, and those about a person the
 application revision their page showed."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..formkit import select_choices
+from ..register.forms import PhotoForm, RegistrationForm
 from ..services.issuance import REPRINT_REASONS, REVOKE_REASONS
 from ..staffkit import SeenForm
 
@@ -48,3 +50,22 @@ class LiaisonHandOverForm(FlaskForm):
                            validators=[DataRequired("Enter who takes the badges."), Length(max=120)])
     #: The badges the page listed, as "id id id": exactly these change hands.
     shown = HiddenField(validators=[Optional(), Regexp(r"^[0-9 ]{0,20000}$")])
+
+
+_PHOTO_NEEDED = "Take a photo with the camera or choose a file: door staff compare it with the face."
+
+
+class WalkInForm(RegistrationForm):
+    """Someone who arrives unregistered, registered by the desk with the public form's fields."""
+
+    photo = FileField("Photo file", validators=[FileRequired(_PHOTO_NEEDED)])
+    consent = BooleanField("The person has read the privacy notice and agrees to the processing of "
+                           "their personal data.",
+                           validators=[DataRequired("The person's agreement is required.")])
+    website = None  # the public form's bot trap: staff are logged in
+
+
+class RetakeForm(PhotoForm, SeenForm):
+    """A new photo for someone at the desk, on the application revision the page showed."""
+
+    photo = FileField("Photo file", validators=[FileRequired(_PHOTO_NEEDED)])

@@ -10,10 +10,12 @@ from ..formkit import select_choices
 from ..models import Badge, Category, Delegate, DelegateStatus, Event, StaffRole
 from ..services import issuance
 from ..services.audit import Actor
+from ..services.audit_trail import readable
 from ..services.codes import clean_reference
 from ..services.errors import InvalidState, ServiceError
 from ..services.printing import custody_receipt_pdf, draft_badge_data, render_badge_png
 from ..services.registration import find_duplicates
+from ..services.retakes import retakes_with_earlier_photo
 from ..services.revisions import changes_since
 from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
 from ..web import attempt, photo_response
@@ -62,7 +64,8 @@ def person(delegate_id: int):
     return render_template("desk/person.html", person=person, seen_form=SeenForm(),
                            print_form=PrintForm(), reprint_form=ReprintForm(),
                            revoke_form=RevokeForm(), missing_glyphs=missing, changes=changes,
-                           duplicates=find_duplicates(person))
+                           duplicates=find_duplicates(person),
+                           earlier_photos=readable(retakes_with_earlier_photo(person)))
 
 
 @desk_bp.route("/people/<int:delegate_id>/photo")

@@ -53,6 +53,8 @@ class SubmittedBy(_Coded):
     APPLICANT = "applicant"
     LIAISON = "liaison"
     STAFF = "staff"
+    #: A walk-in registered on site by a front-desk clerk (named in the audit trail).
+    DESK = "desk"
 
 
 class StaffRole(_Coded):
@@ -134,6 +136,7 @@ _TITLES = {
         SubmittedBy.APPLICANT.value: "The applicant",
         SubmittedBy.LIAISON.value: "The liaison officer",
         SubmittedBy.STAFF.value: "Staff (import)",
+        SubmittedBy.DESK.value: "The front desk (walk-in)",
     },
     StaffRole: {
         StaffRole.ADMIN.value: "Administrator",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import (AuditEvent, Badge, Category, Checkpoint, Delegate, DelegateStatus, Delegation,
                       DelegationInvitation, DoorDirections, Event, Scan, SigningKey, StaffRole,
-                      StaffUser, Zone)
+                      StaffUser, SubmittedBy, Zone)
 from .countries import country_name
 from .exports import to_csv
 from .issuance import REVOKE_REASONS
@@ -53,6 +53,8 @@ _ACTIONS = [
     Action("delegate.corrected", "applications", "Application corrected",
            "corrected the application of {object}"),
     Action("delegate.photo_replaced", "applications", "Photo replaced", "replaced the photo of {object}"),
+    Action("delegate.photo_retaken", "applications", "Photo retaken at the desk",
+           "took a new photo of {object} at the desk"),
     Action("delegate.corrected_by_staff", "applications", "Corrected by staff",
            "corrected the application of {object} for the office"),
     Action("delegate.note_added", "applications", "Staff note kept", "kept a staff note about {object}"),
@@ -121,7 +123,8 @@ OTHER_ACTORS = {"applicant": "Applicants (their own application)", "liaison": "L
 # Shown as "changed" whatever they hold: the trail is read by more people than need them.
 SECRET_KEYS = {"passport_number", "date_of_birth", "passport_expiry", "password", "private_key", "nonce"}
 # Bookkeeping, not a change anyone made.
-_HIDDEN_KEYS = {"revision"}
+# (A retake's earlier photo is a file name: the person's pages link to it for those who see photos.)
+_HIDDEN_KEYS = {"revision", "earlier_photo"}
 # What names an object: left out of the details when the entry's subject says it.
 _NAMING_KEYS = {"serial", "reference", "name", "email"}
 _LABELS = {
@@ -135,7 +138,7 @@ _LABELS = {
     "number": "Key number", "fingerprint": "Fingerprint", "live_badges": "Working badges it had signed",
     "refused_scan": "Refused scan no.", "badge": "Badge", "failures": "Failed attempts in a row",
     "known_device": "From a browser used before", "other": "Other application", "same": "Same",
-    "slug": "Address", "venue": "Venue", "starts_on": "First day", "ends_on": "Last day",
+    "filed_by": "Filed by", "slug": "Address", "venue": "Venue", "starts_on": "First day", "ends_on": "Last day",
     "timezone": "Time zone", "host": "Host", "emergency_contact": "Emergency contact",
     "registration_opens_at": "Registration opens", "registration_closes_at": "Registration closes",
     "privacy_notice": "Privacy notice", "code": "Code", "colour": "Colour",
@@ -144,7 +147,8 @@ _LABELS = {
     "single_entry": "Single entry", "directions": "Directions",
 }
 _TIMES = {"expires_at", "revoked_at", "registration_opens_at", "registration_closes_at"}
-_TITLED = {"status": DelegateStatus, "role": StaffRole, "directions": DoorDirections}
+_TITLED = {"status": DelegateStatus, "role": StaffRole, "directions": DoorDirections,
+           "filed_by": SubmittedBy}
 
 
 @dataclass(frozen=True)

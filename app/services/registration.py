@@ -156,9 +156,11 @@ def register_delegate(event: Event, application: Application, photo_jpeg: bytes 
     if photo_jpeg:
         delegate.photo_file = store_photo(photo_jpeg)
     _insert_with_unique_reference(delegate)
-    record_change(actor, "delegate.registered", delegate, after={
-        "reference": delegate.reference, "name": delegate.printed_name,
-        "country": delegate.country, "category": category.code})
+    registered = {"reference": delegate.reference, "name": delegate.printed_name,
+                  "country": delegate.country, "category": category.code}
+    if submitted_by is not SubmittedBy.APPLICANT:
+        registered["filed_by"] = submitted_by
+    record_change(actor, "delegate.registered", delegate, after=registered)
     _flag_duplicates(delegate, actor)
     if commit:
         db.session.commit()

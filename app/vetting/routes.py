@@ -9,7 +9,7 @@ from ..auth.access import role_required
 from ..extensions import db
 from ..models import Delegate, DelegateStatus, Event, StaffRole
 from ..models._types import utcnow
-from ..services import corrections, vetting
+from ..services import corrections, retakes, vetting
 from ..services.audit import Actor, person_history
 from ..services.audit_trail import readable
 from ..services.errors import ServiceError
@@ -17,7 +17,7 @@ from ..services.queue import WAITING, QueueFilter, everyone, next_in_queue, queu
 from ..services.registration import duplicates_by_delegate, find_duplicates
 from ..services.revisions import FIELD_LABELS, changes_since
 from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
-from ..web import attempt, page_number, photo_response
+from ..web import attempt, page_number, photo_response, stored_photo_response
 from . import vetting_bp
 from .forms import BULK_LABELS, BulkForm, CorrectionForm, NoteForm, StaffNoteForm
 
@@ -110,7 +110,8 @@ def person(delegate_id: int):
                            note_form=NoteForm(), changes=changes,
                            duplicates=find_duplicates(person), from_queue=_from_queue(person),
                            correction_form=correction, staff_note_form=StaffNoteForm(),
-                           history=readable(person_history(person)))
+                           history=readable(person_history(person)),
+                           earlier_photos={e.id for e in retakes.retakes_with_earlier_photo(person)})
 
 
 @vetting_bp.route("/people/<int:delegate_id>/correct", methods=["POST"])
@@ -151,6 +152,13 @@ def add_note(delegate_id: int):
 @role_required(*VETTING)
 def photo(delegate_id: int):
     return photo_response(person_or_404(delegate_id))
+
+
+@vetting_bp.route("/people/<int:delegate_id>/earlier-photos/<int:entry_id>")
+@role_required(*VETTING)
+def earlier_photo(delegate_id: int, entry_id: int):
+    """The photo a retake at the desk replaced, linked from the person's history."""
+    return stored_photo_response(retakes.earlier_photo_file(person_or_404(delegate_id), entry_id))
 
 
 @vetting_bp.route("/people/<int:delegate_id>/approve", methods=["POST"])

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-import zlib
-import struct
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
@@ -11,7 +9,7 @@ from PIL import Image, ImageCms, ImageOps
 from app.services import photos
 from app.services.photos import (MIN_HEIGHT, MIN_WIDTH, CropBox, PhotoBusy, PhotoError,
                                  normalise_photo)
-from registration_support import flat_png, halves_jpeg, image_bytes
+from registration_support import flat_png, halves_jpeg, image_bytes, png_bomb
 
 
 def opened(jpeg: bytes) -> Image.Image:
@@ -102,18 +100,9 @@ def test_a_pdf_renamed_to_jpg_is_refused():
         normalise_photo(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF")
 
 
-def _png_bomb(width: int, height: int) -> bytes:
-    """A valid PNG header claiming a huge greyscale image, with a tiny compressed body."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    body = zlib.compress(b"\0" * (width + 1) * 16)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-
-
 @pytest.mark.parametrize("side", [8000, 20000])
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(side):
-    bomb = _png_bomb(side, side)
+    bomb = png_bomb(side, side)
     assert len(bomb) < 200_000
     with pytest.raises(PhotoError, match="too many pixels"):
         normalise_photo(bomb)

@@ -77,7 +77,11 @@ def refuse_unstorable_text() -> None:
 
 def photo_response(person) -> Response:
     """A person's photo for a staff page; the caller has checked the role. Never cached."""
-    data = read_photo(person.photo_file)
+    return jpeg_response(read_photo(person.photo_file))
+
+
+def jpeg_response(data: bytes | None) -> Response:
+    """A photo the caller may show (404 if there is none). Never cached."""
     if data is None:
         abort(404)
     response = Response(data, mimetype="image/jpeg")

@@ -55,9 +55,10 @@ class EventForm(FlaskForm):
                     "6 is common. 0: until the last day.")
     badge_collection = TextAreaField(
         "Badge collection", render_kw={"rows": 3},
-        description="Where and when delegates collect their badges, e.g. Accreditation desk, "
-                    "hall 2 entrance, from 08:00 the day before the meeting. Shown on their "
-                    "page and in the approval e-mail.")
+        description="Where and when delegates collect their badges, as the end of the sentence "
+                    "\"Where to collect your badge: …\", e.g. the accreditation desk at the hall 2 "
+                    "entrance, from 08:00 the day before the meeting. Shown on their page and in "
+                    "the approval e-mail.")
 
     @classmethod
     def of(cls, event: Event) -> EventForm:

@@ -56,6 +56,17 @@ class Event(db.Model):
         back_populates="event", order_by="Checkpoint.code", cascade="all, delete-orphan")
 
     @property
+    def dates_in_words(self) -> str:
+        """E.g. "from 29 November to 1 December 2026", "on 3 March 2027"."""
+        first, last = self.starts_on, self.ends_on
+        if first == last:
+            return f"on {last.day} {last:%B %Y}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"from {first.day} to {last.day} {last:%B %Y}"
+        start = f"{first.day} {first:%B}" if first.year == last.year else f"{first.day} {first:%B %Y}"
+        return f"from {start} to {last.day} {last:%B %Y}"
+
+    @property
     def delegations_by_name(self) -> list[Delegation]:
         """The delegations as lists show them: by the country's name, as people look it up."""
         from ..services.countries import collation_key

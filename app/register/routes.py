@@ -9,6 +9,9 @@ from sqlalchemy import select
 from ..extensions import db, limiter
 from ..models import Event
 from ..services.audit import Actor
+from ..services.branding import event_logo
+from ..services.photos import read_photo
+from ..services.progress import progress_of
 from ..services.errors import ServiceError
 from ..services.links import LinkRefused, delegate_for_status_token, status_token
 from ..services.notifications import notify_registered
@@ -74,6 +77,18 @@ def register(slug: str):
         (400 if request.method == "POST" else 200)
 
 
+@register_bp.route("/<slug>/logo.png")
+def logo(slug: str):
+    """The event's logo for its public pages: not personal data, so browsers may keep it a while."""
+    data = event_logo(_event_or_404(slug))
+    if data is None:
+        abort(404)
+    response = make_response(data)
+    response.mimetype = "image/png"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @register_bp.route("/<slug>/register/photo")
 def held_photo(slug: str):
     """The photo held for this browser session's registration form, as the form shows it."""
@@ -133,8 +148,21 @@ def status(slug: str, token: str):
                     session["status_saved"] = bool(changed)
                     return redirect(url_for("register.status", slug=slug, token=token))
     saved = session.pop("status_saved", None)
+    progress = progress_of([delegate])[0]
     code = 200
     if request.method == "POST":
         code = 400 if editable else 409  # 409: approved or rejected meanwhile; nothing changed
     return _private(render_template("register/status.html", event=event, person=delegate,
-                                    form=form, saved=saved, refused_post=code == 409)), code
+                                    form=form, saved=saved, refused_post=code == 409, token=token,
+                                    progress=progress)), code
+
+
+@register_bp.route("/<slug>/application/<token>/photo")
+def own_photo(slug: str, token: str):
+    """The applicant's own photo, for their page: the signed link is the only key to it."""
+    event = _event_or_404(slug)
+    try:
+        delegate = delegate_for_status_token(token, event)
+    except LinkRefused:
+        abort(404)
+    return jpeg_response(read_photo(delegate.photo_file))

@@ -84,8 +84,8 @@ def _create_event(actor: Actor) -> Event:
         host="Defence Intelligence Staff Division, Malaysian Armed Forces",
         emergency_contact="Duty security officer, venue extension 2888",
         document_valid_months=6,
-        badge_collection=("Accreditation desk at the Convention Centre's main entrance (Level 1), "
-                          "from 08:00 on the first day; bring the passport or ID you registered."),
+        badge_collection=("the accreditation desk at the main entrance of the Convention Centre "
+                          "(Level 1), from 08:00 on the first day of the meeting."),
         privacy_notice=(
             "Your personal data is processed by the host only to accredit you for "
             "this meeting and to control access to its venue. It is shared with the "

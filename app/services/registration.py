@@ -201,6 +201,10 @@ def update_application(delegate: Delegate, application: Application, photo_jpeg:
             "Contact the accreditation office if something is wrong.", code="not_editable")
     if application.country and application.country != delegate.country:
         raise ServiceError("To change delegation, contact the accreditation office.", field="country")
+    problems = application_problems(delegate.event, application)
+    if problems:
+        field_name, message = problems[0]
+        raise ServiceError(message, field=field_name)
     values = {name: getattr(application, name) for name in CORRECTABLE}
     values["passport_number"] = _document_number(application.passport_number)
     values["printed_name"] = application.printed_name or default_printed_name(

@@ -74,7 +74,7 @@ def test_an_invited_liaison_officer_adds_a_member_with_a_photo_and_follows_them(
 
     page = client.get(link).get_data(as_text=True)
     assert "Pimchanok Srisuk" in page and person.reference in page and "Under review" in page
-    assert "on file" in page
+    assert "Replace photo" in page and "Still missing" in page
 
 
 def test_the_liaison_page_lists_only_its_own_delegation(client, event, login):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Delegation, DelegateStatus
+from app.models import AuditEvent, Delegate, Delegation, DelegateStatus
 from app.services.audit import Actor
 from app.services.corrections import add_staff_note
 from app.services.issuance import hand_over_to_liaison, print_badge
@@ -20,6 +20,7 @@ from app.services.links import invitation_token
 from app.services.registration import document_valid_until
 from app.services.revisions import ChangedSinceOpened
 from app.services.vetting import approve_delegate, refuse_clearance, request_information
+from registration_support import member_data
 from support import csrf_token, make_person
 
 ACTOR = Actor.cli("test")
@@ -162,3 +163,17 @@ def _form(client, url: str, **changes) -> dict:
     data["csrf_token"] = csrf_token(client, url)
     data.update(changes)
     return data
+
+
+def test_a_member_whose_form_came_back_keeps_the_photo(client, event, link, photo_jpeg):
+    url = f"{link}/add"
+    data = member_data(client, url, email="not an address")
+    data["photo"] = (io.BytesIO(photo_jpeg), "pim.jpg", "image/jpeg")
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Your photo is kept" in response.get_data(as_text=True)
+    assert client.get(f"{url}/photo").status_code == 200
+    response = client.post(url, data=member_data(client, url), content_type="multipart/form-data")
+    assert response.status_code == 302
+    [person] = [row for row in db.session.scalars(select(Delegate))]
+    assert person.photo_file

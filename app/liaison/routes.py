@@ -97,26 +97,30 @@ def _show_refusal(form, exc: ServiceError) -> None:
         flash(exc.message, "error")
 
 
+def with_member(view):
+    """Resolve <delegate_id> to a member of the invitation's delegation, or refuse."""
+    @wraps(view)
+    def wrapped(token: str, invitation, delegate_id: int):
+        try:
+            person = liaison.member(invitation, delegate_id)
+        except ServiceError as exc:
+            return render_template("liaison/refused.html", message=exc.message), 404
+        return view(token=token, invitation=invitation, person=person)
+    return wrapped
+
+
 @liaison_bp.route("/<token>/members/<int:delegate_id>", methods=["GET", "POST"])
 @limiter.limit("120 per hour", methods=["POST"])
 @with_invitation
-def edit(token: str, invitation, delegate_id: int):
+@with_member
+def edit(token: str, invitation, person):
     """Correct a member's details while their application is open, by the applicant's rules."""
-    try:
-        person = liaison.member(invitation, delegate_id)
-    except ServiceError as exc:
-        return render_template("liaison/refused.html", message=exc.message), 404
-    event = person.event
     if not person.status.is_open:
         flash(f"{person.printed_name}'s application is {person.status.applicant_title.lower()}; "
               "ask the accreditation office to change it.", "error")
         return redirect(url_for("liaison.members", token=token))
-    categories = [c for c in event.categories if c.self_service or c.id == person.category_id]
-    form = CorrectionForm(event=event, categories=categories, phone_region=person.country,
-                          delegate=person)
-    if request.method == "GET":
-        form.fill_from(person)
-    elif form.validate_on_submit():
+    form = CorrectionForm.of(person)
+    if request.method == "POST" and form.validate_on_submit():
         photo = form.normalised_photo()
         if not form.photo.errors:
             try:
@@ -130,17 +134,15 @@ def edit(token: str, invitation, delegate_id: int):
                 return redirect(url_for("liaison.members", token=token))
     status = 400 if request.method == "POST" else 200
     return render_template("liaison/edit.html", invitation=invitation, person=person, form=form,
-                           progress=progress_of([person])[0], token=token, event=event), status
+                           progress=progress_of([person])[0], token=token, event=person.event
+                           ), status
 
 
 @liaison_bp.route("/<token>/members/<int:delegate_id>/photo", methods=["GET", "POST"])
 @limiter.limit("120 per hour", methods=["POST"])
 @with_invitation
-def photo(token: str, invitation, delegate_id: int):
-    try:
-        person = liaison.member(invitation, delegate_id)
-    except ServiceError as exc:
-        return render_template("liaison/refused.html", message=exc.message), 404
+@with_member
+def photo(token: str, invitation, person):
     form = PhotoForm()
     if form.validate_on_submit():
         jpeg = form.normalised_photo()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 
-from flask import session
+from flask import request, session
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, SelectField,
@@ -314,6 +314,17 @@ class CorrectionForm(ApplicantForm):
                 f"On file, ending in …{delegate.passport_number[-3:]}. Leave empty to keep it.")
         if delegate.date_of_birth:
             self.date_of_birth.description = "On file. Leave empty to keep it."
+
+    @classmethod
+    def of(cls, delegate) -> CorrectionForm:
+        """The form for this application: the public categories and its own; filled on GET."""
+        event = delegate.event
+        categories = [c for c in event.categories if c.self_service or c.id == delegate.category_id]
+        form = cls(event=event, categories=categories, phone_region=delegate.country,
+                   delegate=delegate)
+        if request.method == "GET":
+            form.fill_from(delegate)
+        return form
 
     def fill_from(self, delegate) -> None:
         super().fill_from(delegate)

@@ -129,12 +129,8 @@ def status(slug: str, token: str):
     editable = delegate.status.is_open
     form = None
     if editable:
-        categories = [c for c in event.categories if c.self_service or c.id == delegate.category_id]
-        form = CorrectionForm(event=event, categories=categories, phone_region=delegate.country,
-                              delegate=delegate)
-        if request.method == "GET":
-            form.fill_from(delegate)
-        elif form.validate_on_submit():
+        form = CorrectionForm.of(delegate)
+        if request.method == "POST" and form.validate_on_submit():
             photo = form.normalised_photo()
             if not form.photo.errors:
                 try:

@@ -37,6 +37,8 @@ def load_config(instance_path: str) -> dict:
         # Photos and generated files are personal data: they live beside the
         # database in the instance folder, never under static/.
         "LANYARD_PHOTO_DIR": str(instance / "photos"),
+        # Photos of forms that came back with an error, until the form is sent again.
+        "LANYARD_HELD_PHOTO_DIR": str(instance / "held-photos"),
         "LANYARD_OUTBOX_DIR": str(instance / "outbox"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LANYARD_MAX_UPLOAD_MB", "12")) * 1024 * 1024,
         # An administrator's delegate list with all its photos in one ZIP file.

@@ -82,7 +82,11 @@ def photo_response(person) -> Response:
 
 def stored_photo_response(name: str | None) -> Response:
     """A stored photo (a person's, or one a retake replaced); the caller has checked the role."""
-    data = read_photo(name or "")
+    return jpeg_response(read_photo(name or ""))
+
+
+def jpeg_response(data: bytes | None) -> Response:
+    """A photo the caller may show (404 if there is none). Never cached."""
     if data is None:
         abort(404)
     response = Response(data, mimetype="image/jpeg")
@@ -201,6 +205,21 @@ def install_web_defaults(app: Flask) -> None:
     def home():
         return redirect(url_for("auth.login"))
 
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for it whatever the page links; the icon is the SVG every page names.
+        return redirect(url_for("static", filename="favicon.svg"), 301)
+
+    @app.template_filter("with_article")
+    def with_article(name: str) -> str:
+        """A meeting's name as a sentence names it: "the 22nd ASEAN ... Meeting"."""
+        return name if name[:4].lower() == "the " else f"the {name}"
+
+    @app.template_filter("capitalize_first")
+    def capitalize_first(text: str) -> str:
+        """Jinja's capitalize lowers the rest ("Asean"); this leaves it as written."""
+        return text[:1].upper() + text[1:]
+
     @app.template_filter("at_venue")
     def at_venue(value, event, fmt: str = "%d %b %H:%M") -> str:
         """A UTC time as the clock at the venue shows it: what desk staff and delegates see."""
@@ -209,4 +228,10 @@ def install_web_defaults(app: Flask) -> None:
     @app.context_processor
     def helpers():
         from .services.countries import country_name
-        return {"country_name": country_name}
+        return {"country_name": country_name, "event_logo_url": event_logo_url}
+
+
+def event_logo_url(event: Event) -> str | None:
+    """Where a public page finds the event's logo; None if the admin has not uploaded one."""
+    from .services.branding import has_event_logo
+    return url_for("register.logo", slug=event.slug) if has_event_logo(event) else None

@@ -38,6 +38,18 @@ def register(client, photo: bytes | None = None, **overrides):
                        content_type="multipart/form-data")
 
 
+def member_data(client, url, **overrides) -> dict:
+    """A Thai member as a liaison officer's add-a-member form posts it (no photo)."""
+    data = {"csrf_token": csrf_token(client, url), "honorific": "Captain",
+            "given_name": "Pimchanok", "family_name": "Srisuk", "native_name": "พิมพ์ชนก ศรีสุข",
+            "organisation": "Armed Forces Security Center", "position": "Staff Officer",
+            "category": "D", "email": "pimchanok.s@example.th", "phone": "089 111 2222",
+            "consent": "y", "date_of_birth": "1990-02-03", "nationality": "TH",
+            "passport_number": "AA1234567", "passport_expiry": "2032-01-31"}
+    data.update(overrides)
+    return data
+
+
 def image_bytes(size=(700, 900), colour=(200, 180, 160), fmt="JPEG", mode="RGB", **save) -> bytes:
     image = Image.new(mode, size, colour)
     out = io.BytesIO()

@@ -101,7 +101,7 @@ def invitations(slug: str):
     event = _event_or_404(slug)
     form = InvitationForm()
     form.delegation.choices = select_choices(
-        [("", "Choose a delegation")] + [(str(d.id), d.name) for d in event.delegations])
+        [("", "Choose a delegation")] + [(str(d.id), d.name) for d in event.delegations_by_name])
     if form.validate_on_submit():
         delegation = next(d for d in event.delegations if str(d.id) == form.delegation.data)
         try:

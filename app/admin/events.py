@@ -49,6 +49,16 @@ class EventForm(FlaskForm):
     privacy_notice = TextAreaField("Privacy notice", render_kw={"rows": 6},
                                    description="Shown on the registration form; applicants "
                                                "agree to it.")
+    document_valid_months = IntegerField(
+        "Document valid after the meeting (months)", validators=[Optional()], default=0,
+        description="A passport or ID must stay valid this long after the last day; "
+                    "6 is common. 0: until the last day.")
+    badge_collection = TextAreaField(
+        "Badge collection", render_kw={"rows": 3},
+        description="Where and when delegates collect their badges, as the end of the sentence "
+                    "\"Where to collect your badge: …\", e.g. the accreditation desk at the hall 2 "
+                    "entrance, from 08:00 the day before the meeting. Shown on their page and in "
+                    "the approval e-mail.")
 
     @classmethod
     def of(cls, event: Event) -> EventForm:
@@ -59,7 +69,9 @@ class EventForm(FlaskForm):
             "host": event.host, "emergency_contact": event.emergency_contact,
             "registration_opens": events.venue_time(event, event.registration_opens_at),
             "registration_closes": events.venue_time(event, event.registration_closes_at),
-            "privacy_notice": event.privacy_notice})
+            "privacy_notice": event.privacy_notice,
+            "document_valid_months": event.document_valid_months,
+            "badge_collection": event.badge_collection})
 
     def details(self) -> events.EventDetails:
         return events.EventDetails(
@@ -69,7 +81,9 @@ class EventForm(FlaskForm):
             emergency_contact=self.emergency_contact.data or "",
             registration_opens=self.registration_opens.data,
             registration_closes=self.registration_closes.data,
-            privacy_notice=self.privacy_notice.data or "")
+            privacy_notice=self.privacy_notice.data or "",
+            document_valid_months=self.document_valid_months.data,
+            badge_collection=self.badge_collection.data or "")
 
     def offer_timezones(self) -> None:
         self.timezone.choices = select_choices((name, name) for name in events.timezone_names())
@@ -86,8 +100,8 @@ class PartForm(FlaskForm):
 
 
 class DelegationForm(PartForm):
-    country = SelectField("Country", validate_choice=False)
-    name = StringField("Name", description="As forms and lists show it; the country's name if empty.")
+    country = SelectField("Country", validate_choice=False,
+                          description="Forms, lists, badges and exports show the country's name.")
     max_members = IntegerField("Most members", validators=[Optional()],
                                description="Registrations stop at this number. Empty: no cap.")
 

@@ -130,7 +130,7 @@ def print_run():
     # "Show who would print" is a plain GET with the same fields.
     form = BatchPrintForm() if request.method == "POST" else BatchPrintForm(formdata=request.args or None)
     form.delegation.choices = select_choices(
-        [("", "All delegations")] + [(d.country, d.name) for d in event.delegations])
+        [("", "All delegations")] + [(d.country, d.name) for d in event.delegations_by_name])
     form.category.choices = select_choices(
         [("", "All categories")] + [(c.code, f"{c.code} {c.name}") for c in event.categories])
     form.sheet.choices = select_choices(
@@ -161,7 +161,7 @@ def hand_over_delegation():
     form = LiaisonHandOverForm() if request.method == "POST" else \
         LiaisonHandOverForm(formdata=request.args or None)
     form.delegation.choices = select_choices(
-        [("", "Choose the delegation")] + [(d.country, d.name) for d in event.delegations])
+        [("", "Choose the delegation")] + [(d.country, d.name) for d in event.delegations_by_name])
     waiting = _waiting_badges(event, form.delegation.data) if form.delegation.data else []
     if form.validate_on_submit():
         actor = Actor.current()

@@ -47,6 +47,15 @@ class DelegateStatus(_Coded):
         return _APPLICANT_TITLES[self]
 
 
+class BadgeState(_Coded):
+    """Where a person's badge is, as the liaison officer and the applicant follow it."""
+
+    NOT_APPROVED = "not_approved"
+    NOT_PRINTED = "not_printed"
+    READY_FOR_COLLECTION = "ready_for_collection"
+    COLLECTED = "collected"
+
+
 class SubmittedBy(_Coded):
     """Who filed an application: what a liaison officer may see of it depends on this."""
 
@@ -131,6 +140,12 @@ _TITLES = {
         DelegateStatus.REJECTED.value: "Rejected",
         DelegateStatus.CLEARANCE_REFUSED.value: "Clearance refused",
         DelegateStatus.WITHDRAWN.value: "Withdrawn",
+    },
+    BadgeState: {
+        BadgeState.NOT_APPROVED.value: "No badge until approved",
+        BadgeState.NOT_PRINTED.value: "Not yet printed",
+        BadgeState.READY_FOR_COLLECTION.value: "Printed, ready for collection",
+        BadgeState.COLLECTED.value: "Collected",
     },
     SubmittedBy: {
         SubmittedBy.APPLICANT.value: "The applicant",

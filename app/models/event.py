@@ -40,16 +40,37 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
+    #: Months a travel document must stay valid after the meeting's last day (0: until that day).
+    document_valid_months: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Where and when delegates collect their badges, told on their page and in the approval e-mail.
+    badge_collection: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     delegations: Mapped[list[Delegation]] = relationship(
-        back_populates="event", order_by="Delegation.name", cascade="all, delete-orphan")
+        back_populates="event", order_by="Delegation.country", cascade="all, delete-orphan")
     categories: Mapped[list[Category]] = relationship(
         back_populates="event", order_by="Category.code", cascade="all, delete-orphan")
     zones: Mapped[list[Zone]] = relationship(
         back_populates="event", order_by="Zone.code", cascade="all, delete-orphan")
     checkpoints: Mapped[list[Checkpoint]] = relationship(
         back_populates="event", order_by="Checkpoint.code", cascade="all, delete-orphan")
+
+    @property
+    def dates_in_words(self) -> str:
+        """E.g. "from 29 November to 1 December 2026", "on 3 March 2027"."""
+        first, last = self.starts_on, self.ends_on
+        if first == last:
+            return f"on {last.day} {last:%B %Y}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"from {first.day} to {last.day} {last:%B %Y}"
+        start = f"{first.day} {first:%B}" if first.year == last.year else f"{first.day} {first:%B %Y}"
+        return f"from {start} to {last.day} {last:%B %Y}"
+
+    @property
+    def delegations_by_name(self) -> list[Delegation]:
+        """The delegations as lists show them: by the country's name, as people look it up."""
+        from ..services.countries import collation_key
+        return sorted(self.delegations, key=lambda d: collation_key(d.name))
 
     @property
     def venue_timezone(self) -> tzinfo:
@@ -79,11 +100,16 @@ class Delegation(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     #: ISO 3166-1 alpha-2 code of the delegation's country.
     country: Mapped[str] = mapped_column(String(2))
-    name: Mapped[str] = mapped_column(String(200))
     #: Optional cap on registrations for this delegation.
     max_members: Mapped[int | None]
 
     event: Mapped[Event] = relationship(back_populates="delegations")
+
+    @property
+    def name(self) -> str:
+        """The country's name, from the one source every list and export uses."""
+        from ..services.countries import country_name
+        return country_name(self.country)
 
 
 class Zone(db.Model):

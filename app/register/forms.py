@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 
+from flask import request, session
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, FloatField, HiddenField, SelectField,
@@ -14,7 +15,8 @@ from ..formkit import select_choices
 from ..services.countries import country_choices
 from ..services.people import (check_name, clean_text, normalise_document_number, normalise_email,
                                normalise_phone)
-from ..services.photos import CropBox, PhotoError, normalise_photo
+from ..services.photos import (CropBox, PhotoError, held_photo, hold_photo, normalise_photo,
+                               release_held_photo)
 from ..services.registration import (FIELD_LIMITS, Application, date_of_birth_problem,
                                      document_expiry_problem,
                                      travel_problem)
@@ -23,15 +25,47 @@ from ..services.registration import (FIELD_LIMITS, Application, date_of_birth_pr
 
 def _max(name: str) -> Length:
     """The length rule registration uses everywhere for this field."""
-    return Length(max=FIELD_LIMITS[name])
+    return _at_most(FIELD_LIMITS[name])
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=f"Use at most {limit} characters.")
+
+
+def _date(label: str, *validators, **kwargs) -> DateField:
+    return DateField(label, validators=list(validators),
+                     invalid_value_message="Enter the date as day, month and year.", **kwargs)
+
+
+def _choice(label: str, required: str, *, what: str) -> SelectField:
+    """A list to choose from: empty, or a value not in it, each say so in words."""
+    return SelectField(label, validators=[DataRequired(required)],
+                       invalid_choice_message=f"Choose {what} from the list.")
 
 
 def _clean(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
+_HELD = "held_photo"
+
+
+class PhotoRequired(FileRequired):
+    """A photo must come with the form, unless one is held from its last submit."""
+
+    def __call__(self, form, field):
+        if form.held_photo() is None:
+            super().__call__(form, field)
+
+
 class PhotoForm(FlaskForm):
-    """A photo upload with the crop chosen in the browser (all optional without JavaScript)."""
+    """A photo upload with the crop chosen in the browser (all optional without JavaScript).
+
+    With `hold_key` set (which form this is, e.g. "register:amim22"), a good photo is held
+    for this browser session when another field is wrong, and used when the form comes back.
+    """
+
+    hold_key = ""
 
     photo = FileField("Passport-style photo")
     crop_x = FloatField(widget=HiddenField.widget, validators=[Optional()])
@@ -60,6 +94,30 @@ class PhotoForm(FlaskForm):
             self.photo.errors = [*self.photo.errors, str(exc)]
             return None
 
+    def held_photo(self) -> bytes | None:
+        """The photo held from this form's last submit in this browser session, if any."""
+        kept = session.get(_HELD) or {}
+        if not self.hold_key or kept.get("for") != self.hold_key:
+            return None
+        return held_photo(kept.get("name"))
+
+    def photo_to_store(self) -> bytes | None:
+        """A new upload, normalised (and held, in case another field is wrong), else the held
+        photo; None if there is neither."""
+        jpeg = self.normalised_photo()
+        if jpeg is None:
+            return None if self.photo.errors else self.held_photo()
+        token = getattr(self, "csrf_token", None)
+        if self.hold_key and not (token is not None and token.errors):
+            self.release_held_photo()
+            session[_HELD] = {"for": self.hold_key, "name": hold_photo(jpeg)}
+        return jpeg
+
+    def release_held_photo(self) -> None:
+        """Forget the held photo: it was stored with the application, or replaced."""
+        kept = session.pop(_HELD, None) or {}
+        release_held_photo(kept.get("name"))
+
 
 class ApplicantForm(PhotoForm):
     """What a person tells about themselves: used to apply, to correct, and by liaison officers."""
@@ -75,26 +133,33 @@ class ApplicantForm(PhotoForm):
 
     honorific = StringField("Rank or honorific", validators=[Optional(), _max("honorific")],
                             description="For example Colonel, Dato', Dr, Ms.")
-    given_name = StringField("Given name(s)", validators=[DataRequired(), _max("given_name")])
+    given_name = StringField("Given name(s)", validators=[
+        DataRequired("Enter the given name, or the only name for a single name."), _max("given_name")])
     family_name = StringField("Family name", validators=[Optional(), _max("family_name")],
                               description="Leave empty if you have a single name.")
     printed_name = StringField("Name on the badge", validators=[Optional(), _max("printed_name")],
                                description="As it should be printed; given and family name if empty.")
     native_name = StringField("Name in your own script", validators=[Optional(), _max("native_name")],
                               description="Optional, e.g. สมชาย รัตนกุล or 陈伟明.")
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
-    nationality = SelectField("Nationality", validators=[Optional()])
+    date_of_birth = _date("Date of birth", Optional())
+    nationality = SelectField("Nationality", validators=[Optional()],
+                              invalid_choice_message="Choose a nationality from the list.")
     passport_number = StringField("Passport or national ID number",
-                                  validators=[Optional(), Length(max=32)])
-    passport_expiry = DateField("Document expiry date", validators=[Optional()])
-    organisation = StringField("Organisation", validators=[DataRequired(), _max("organisation")])
+                                  validators=[Optional(), _at_most(32)])
+    passport_expiry = _date("Document expiry date", Optional())
+    organisation = StringField("Organisation", validators=[
+        DataRequired("Enter the organisation: the ministry, agency or service."),
+        _max("organisation")])
     position = StringField("Position", validators=[Optional(), _max("position")])
-    category = SelectField("Category", validators=[DataRequired()])
-    email = EmailField("E-mail", validators=[DataRequired(), _max("email")])
-    phone = TelField("Mobile phone", validators=[Optional(), Length(max=32)],
+    category = _choice("Category", "Choose a category: it decides the badge and its access.",
+                       what="a category")
+    email = EmailField("E-mail", validators=[
+        DataRequired("Enter an e-mail address: the reference code and private link go there."),
+        _max("email")])
+    phone = TelField("Mobile phone", validators=[Optional(), _at_most(32)],
                      description="With country code, e.g. +60 12-345 6789.")
-    arrival_on = DateField("Arrival date", validators=[Optional()])
-    departure_on = DateField("Departure date", validators=[Optional()])
+    arrival_on = _date("Arrival date", Optional())
+    departure_on = _date("Departure date", Optional())
     dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), _max("dietary_needs")])
     access_needs = TextAreaField("Accessibility needs", validators=[Optional(), _max("access_needs")])
 
@@ -204,22 +269,22 @@ class VettingDocuments:
     (A correction leaves them optional: empty keeps what was sent.)
     """
 
-    date_of_birth = DateField("Date of birth", validators=[InputRequired("Enter your date of birth.")])
-    nationality = SelectField("Nationality", validators=[DataRequired("Choose your nationality.")])
+    date_of_birth = _date("Date of birth", InputRequired("Enter the date of birth."))
+    nationality = _choice("Nationality", "Choose the nationality.", what="a nationality")
     passport_number = StringField("Passport or national ID number",
-                                  validators=[DataRequired("Enter the number of your passport or ID."),
-                                              Length(max=32)])
-    passport_expiry = DateField("Document expiry date",
-                                validators=[InputRequired("Enter the expiry date of the document.")])
+                                  validators=[DataRequired("Enter the number of the passport or ID."),
+                                              _at_most(32)])
+    passport_expiry = _date("Document expiry date",
+                            InputRequired("Enter the expiry date of the document."))
 
 
 class RegistrationForm(VettingDocuments, ApplicantForm):
     """The public form: an applicant registers themselves."""
 
     photo = FileField("Passport-style photo",
-                      validators=[FileRequired("A photo is needed: door staff compare it with your face.")])
+                      validators=[PhotoRequired("A photo is needed: door staff compare it with your face.")])
 
-    country = SelectField("Delegation", validators=[DataRequired()])
+    country = _choice("Delegation", "Choose the delegation you belong to.", what="a delegation")
     consent = BooleanField("I agree to the processing of my personal data as described above.",
                            validators=[DataRequired("You need to agree to the privacy notice.")])
     # Hidden from people by CSS; bots fill it in.
@@ -249,6 +314,17 @@ class CorrectionForm(ApplicantForm):
                 f"On file, ending in …{delegate.passport_number[-3:]}. Leave empty to keep it.")
         if delegate.date_of_birth:
             self.date_of_birth.description = "On file. Leave empty to keep it."
+
+    @classmethod
+    def of(cls, delegate) -> CorrectionForm:
+        """The form for this application: the public categories and its own; filled on GET."""
+        event = delegate.event
+        categories = [c for c in event.categories if c.self_service or c.id == delegate.category_id]
+        form = cls(event=event, categories=categories, phone_region=delegate.country,
+                   delegate=delegate)
+        if request.method == "GET":
+            form.fill_from(delegate)
+        return form
 
     def fill_from(self, delegate) -> None:
         super().fill_from(delegate)

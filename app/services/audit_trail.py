@@ -347,18 +347,19 @@ def _parts(model, noun: str):
 
 
 def _delegations(ids: list[int]) -> dict[int, _Named]:
-    rows = db.session.execute(select(Delegation.id, Delegation.name, Delegation.event_id)
+    rows = db.session.execute(select(Delegation.id, Delegation.country, Delegation.event_id)
                               .where(Delegation.id.in_(ids)))
-    return {row.id: _Named(f"the {row.name} delegation", row.event_id) for row in rows}
+    return {row.id: _Named(f"the {country_name(row.country)} delegation", row.event_id)
+            for row in rows}
 
 
 def _invitations(ids: list[int]) -> dict[int, _Named]:
     rows = db.session.execute(
         select(DelegationInvitation.id, DelegationInvitation.liaison_name,
-               DelegationInvitation.liaison_email, Delegation.name, Delegation.event_id)
+               DelegationInvitation.liaison_email, Delegation.country, Delegation.event_id)
         .join(DelegationInvitation.delegation).where(DelegationInvitation.id.in_(ids)))
-    return {row.id: _Named(f"{row.liaison_name} <{row.liaison_email}> ({row.name} delegation)",
-                           row.event_id) for row in rows}
+    return {row.id: _Named(f"{row.liaison_name} <{row.liaison_email}> "
+                           f"({country_name(row.country)} delegation)", row.event_id) for row in rows}
 
 
 def _signing_keys(ids: list[int]) -> dict[int, _Named]:

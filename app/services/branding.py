@@ -25,6 +25,10 @@ def _logo_path(event: Event) -> Path:
     return folder / f"event-{event.id}.png"
 
 
+def has_event_logo(event: Event) -> bool:
+    return _logo_path(event).exists()
+
+
 def event_logo(event: Event) -> bytes | None:
     path = _logo_path(event)
     return path.read_bytes() if path.exists() else None

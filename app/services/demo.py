@@ -31,11 +31,8 @@ DEMO_SLUG = "amim22"
 NAMES = Path(__file__).resolve().parent.parent / "demo_names.json"
 HOST = "MY"
 
-ASEAN = [
-    ("BN", "Brunei Darussalam"), ("KH", "Cambodia"), ("ID", "Indonesia"), ("LA", "Lao PDR"),
-    ("MY", "Malaysia"), ("MM", "Myanmar"), ("PH", "Philippines"), ("SG", "Singapore"),
-    ("TH", "Thailand"), ("VN", "Viet Nam"),
-]
+# The ten delegations (their names come from the country list, as everywhere).
+ASEAN = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 ZONES = [("1", "Plenary hall"), ("2", "Bilateral rooms"), ("3", "Delegation offices"),
          ("4", "Press centre"), ("6", "VIP lounge")]
 # Colours and letters after UN practice: delegates and heads of delegation one red
@@ -86,14 +83,17 @@ def _create_event(actor: Actor) -> Event:
         ends_on=today + timedelta(days=2), timezone="Asia/Kuala_Lumpur",
         host="Defence Intelligence Staff Division, Malaysian Armed Forces",
         emergency_contact="Duty security officer, venue extension 2888",
+        document_valid_months=6,
+        badge_collection=("the accreditation desk at the main entrance of the Convention Centre "
+                          "(Level 1), from 08:00 on the first day of the meeting."),
         privacy_notice=(
             "Your personal data is processed by the host only to accredit you for "
             "this meeting and to control access to its venue. It is shared with the "
             "host's security office and deleted 90 days after the meeting.")), actor)
     for code, name in ZONES:
         events.add_zone(event, code, name, actor)
-    for code, name in ASEAN:
-        events.add_delegation(event, code, name, None, actor)
+    for code in ASEAN:
+        events.add_delegation(event, code, None, actor)
     for code, name, colour, zone_codes, public, needs_clearance in CATEGORIES:
         events.add_category(event, code, name, colour, public, zone_codes, actor,
                             keep_family=code in COLOUR_FAMILIES, needs_clearance=needs_clearance)
@@ -109,7 +109,7 @@ def _add_people(event: Event, count: int, rng: random.Random, actor: Actor) -> N
     for i in range(count):
         # Every delegation in turn, each round shifted by one, so that no delegation has all its
         # people in the same state (_give_state goes by i % 10).
-        country = ASEAN[(i + i // 10) % len(ASEAN)][0]
+        country = ASEAN[(i + i // 10) % len(ASEAN)]
         category = _category(i, country)
         category = category if category in codes else "D"
         person = demo_person(material, country, category, rng, taken)

@@ -39,14 +39,16 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_DELEGATION_CAP = 100_000
 
 PART_FIELDS = {
-    Delegation: ("country", "name", "max_members"),
+    Delegation: ("country", "max_members"),
     Zone: ("code", "name"),
     Category: ("code", "name", "colour", "self_service", "default_zones", "needs_clearance"),
     Checkpoint: ("code", "name", "zone", "single_entry", "directions"),
 }
 EVENT_FIELDS = ("slug", "name", "venue", "starts_on", "ends_on", "timezone", "host",
                 "emergency_contact", "registration_opens_at", "registration_closes_at",
-                "privacy_notice")
+                "privacy_notice", "document_valid_months", "badge_collection")
+#: The longest a document may have to stay valid after the meeting (ten years: any passport).
+MAX_DOCUMENT_VALID_MONTHS = 120
 
 
 # --- time zones ------------------------------------------------------------
@@ -99,6 +101,8 @@ class EventDetails:
     registration_opens: datetime | None = None
     registration_closes: datetime | None = None
     privacy_notice: str = ""
+    document_valid_months: int | None = 0
+    badge_collection: str = ""
 
 
 def create_event(details: EventDetails, actor: Actor) -> Event:
@@ -135,7 +139,11 @@ def _checked_event(details: EventDetails, event: Event | None) -> dict:
     _require(d.name, "Enter the event's name.", "name")
     _longest(200, name=d.name, venue=d.venue, host=d.host)
     _longest(120, emergency_contact=d.emergency_contact)
-    _longest(MAX_PRIVACY_NOTICE, privacy_notice=d.privacy_notice)
+    _longest(MAX_PRIVACY_NOTICE, privacy_notice=d.privacy_notice, badge_collection=d.badge_collection)
+    months = d.document_valid_months or 0
+    if not 0 <= months <= MAX_DOCUMENT_VALID_MONTHS:
+        raise ServiceError(f"Enter a number of months from 0 to {MAX_DOCUMENT_VALID_MONTHS}.",
+                           field="document_valid_months")
     if d.starts_on is None:
         raise ServiceError("Enter the first day of the meeting.", field="starts_on")
     if d.ends_on is None:
@@ -155,20 +163,21 @@ def _checked_event(details: EventDetails, event: Event | None) -> dict:
     return {"slug": d.slug, "name": d.name, "venue": d.venue, "starts_on": d.starts_on,
             "ends_on": d.ends_on, "timezone": d.timezone, "host": d.host,
             "emergency_contact": d.emergency_contact, "registration_opens_at": opens,
-            "registration_closes_at": closes, "privacy_notice": d.privacy_notice}
+            "registration_closes_at": closes, "privacy_notice": d.privacy_notice,
+            "document_valid_months": months, "badge_collection": d.badge_collection}
 
 
 # --- delegations -----------------------------------------------------------
 
-def add_delegation(event: Event, country: str, name: str, max_members: int | None,
+def add_delegation(event: Event, country: str, max_members: int | None,
                    actor: Actor) -> Delegation:
-    values = _checked_delegation(event, None, country, name, max_members)
+    values = _checked_delegation(event, None, country, max_members)
     return _add(Delegation(event=event, **values), actor, "delegation.added")
 
 
-def update_delegation(delegation: Delegation, country: str, name: str, max_members: int | None,
+def update_delegation(delegation: Delegation, country: str, max_members: int | None,
                       actor: Actor) -> None:
-    values = _checked_delegation(delegation.event, delegation, country, name, max_members)
+    values = _checked_delegation(delegation.event, delegation, country, max_members)
     _apply(delegation, values, actor, "delegation.updated")
 
 
@@ -183,7 +192,7 @@ def remove_delegation(delegation: Delegation, actor: Actor) -> None:
     _remove(delegation, actor, "delegation.removed")
 
 
-def _checked_delegation(event: Event, delegation: Delegation | None, country: str, name: str,
+def _checked_delegation(event: Event, delegation: Delegation | None, country: str,
                         max_members: int | None) -> dict:
     country = (country or "").strip().upper()
     if not is_country_code(country):
@@ -195,8 +204,6 @@ def _checked_delegation(event: Event, delegation: Delegation | None, country: st
     if members and country != delegation.country:  # people keep their country
         raise ServiceError(f"{members} people belong to this delegation; its country cannot "
                            "change now.", field="country")
-    name = (name or "").strip() or country_name(country)
-    _longest(200, name=name)
     if max_members is not None:
         if max_members < 1:
             raise ServiceError("Enter a cap of at least 1, or leave it empty for no cap.",
@@ -207,7 +214,7 @@ def _checked_delegation(event: Event, delegation: Delegation | None, country: st
         if max_members < members:
             raise ServiceError(f"{members} people already belong to this delegation; "
                                "the cap cannot be lower.", field="max_members")
-    return {"country": country, "name": name, "max_members": max_members}
+    return {"country": country, "max_members": max_members}
 
 
 def _members(delegation: Delegation | None) -> int:

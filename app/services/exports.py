@@ -18,6 +18,8 @@ from ..database import hold_write_lock
 from ..extensions import db
 from ..models import Delegate, Delegation, Event
 from .audit import Actor, record
+from .countries import country_name
+from .progress import progress_of
 
 FORMATS = ("csv", "xlsx")
 # Characters that make a spreadsheet treat a cell as a formula (with the
@@ -27,7 +29,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff
 COLUMNS = ["given_name", "family_name", "native_name", "honorific", "position", "organisation",
            "country", "category", "email", "phone"]
 PASSPORT_COLUMNS = ["passport_number"]
-TRAILING_COLUMNS = ["zones", "printed_name", "reference", "status"]
+TRAILING_COLUMNS = ["zones", "printed_name", "reference", "status", "delegation"]
+# A delegation's own list also says where each badge is.
+DELEGATION_COLUMNS = ["badge", "collected_by"]
 
 
 def escape_formula(value: str) -> str:
@@ -42,6 +46,10 @@ def export_table(delegates: Iterable[Delegate], *, include_passport: bool = Fals
     `for_delegation`: the status as applicants read it, never which office holds it up.
     """
     header = COLUMNS + (PASSPORT_COLUMNS if include_passport else []) + TRAILING_COLUMNS
+    delegates, badges = list(delegates), {}
+    if for_delegation:
+        header += DELEGATION_COLUMNS
+        badges = {row.person.id: row for row in progress_of(delegates)}
     rows = []
     for d in delegates:
         values = {
@@ -51,7 +59,11 @@ def export_table(delegates: Iterable[Delegate], *, include_passport: bool = Fals
             "passport_number": d.passport_number, "zones": " ".join(z.code for z in d.zones),
             "printed_name": d.printed_name, "reference": d.reference,
             "status": d.status.applicant_title if for_delegation else d.status.value,
+            "delegation": country_name(d.country),
         }
+        if for_delegation:
+            values["badge"] = badges[d.id].badge.title
+            values["collected_by"] = badges[d.id].collected_by
         rows.append([values[name] or "" for name in header])
     return header, rows
 

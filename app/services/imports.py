@@ -36,7 +36,7 @@ OPTIONAL = ["native_name", "honorific", "position", "phone", "passport_number", 
             "printed_name", "nationality", "date_of_birth", "passport_expiry", "arrival_on",
             "departure_on", "dietary_needs", "access_needs"]
 # Columns an export adds; read back without effect, so an export can be imported again.
-IGNORED = ["reference", "status"]
+IGNORED = ["reference", "status", "delegation", "badge", "collected_by"]
 MAX_TABLE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
 

@@ -16,7 +16,7 @@ from .events import check_in_calendar
 from .people import check_name, normalise_email
 from .photos import delete_photo, store_photo
 from .locking import lock_delegate
-from .registration import Application, register_delegate, registration_open
+from .registration import Application, register_delegate, registration_open, update_application
 from .revisions import record_change
 
 
@@ -99,6 +99,20 @@ def add_member(invitation: DelegationInvitation, application: Application, photo
     invitation.last_used_at = utcnow()
     db.session.commit()
     return delegate
+
+
+def correct_member(invitation: DelegationInvitation, delegate: Delegate, application: Application,
+                   photo_jpeg: bytes | None) -> list[str]:
+    """The liaison officer corrects a member's application while it is open, by the applicant's
+    own rules; audited under the liaison officer's name, and the revision moves so the offices
+    decide on what changed. Returns the fields that changed."""
+    if delegate.delegation_id != invitation.delegation_id:
+        raise NotAllowed("This person is not a member of your delegation.")
+    application.country = delegate.country
+    invitation.last_used_at = utcnow()
+    changed = update_application(delegate, application, photo_jpeg, liaison_actor(invitation))
+    db.session.commit()  # the link's last use, when nothing else changed
+    return changed
 
 
 def replace_member_photo(invitation: DelegationInvitation, delegate: Delegate, photo_jpeg: bytes

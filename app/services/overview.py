@@ -132,7 +132,7 @@ def event_overview(event: Event) -> Overview:
     for delegation_id, category_id, status, people, printed, handed_over, inside_now in cells:
         for figures in (delegations.setdefault(delegation_id, Figures()), categories[category_id], total):
             figures.count(status, clearance[category_id], people, printed, handed_over, inside_now)
-    by_delegation = [Row(d.name, delegations[d.id]) for d in event.delegations]
+    by_delegation = [Row(d.name, delegations[d.id]) for d in event.delegations_by_name]
     if None in delegations:
         by_delegation.append(Row("No delegation", delegations[None]))
     return Overview(event=event, at=utcnow(), by_delegation=by_delegation,

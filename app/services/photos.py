@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import secrets
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,3 +270,53 @@ def delete_photo(name: str) -> None:
     """Remove a photo that was replaced; a missing file is not an error."""
     if name:
         (photo_dir() / Path(name).name).unlink(missing_ok=True)
+
+
+# A photo checked on a form that came back with another error is held, already normalised and
+# cropped, so the applicant does not choose it again. Only the browser session that sent it
+# knows its random name; it is gone once used, replaced, or after HELD_PHOTO_SECONDS.
+HELD_PHOTO_SECONDS = 2 * 3600
+_HELD_NAME = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _held_dir() -> Path:
+    path = Path(current_app.config["LANYARD_HELD_PHOTO_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def hold_photo(jpeg: bytes) -> str:
+    """Keep a normalised photo for a form sent again soon; returns the name to keep in the session."""
+    _forget_old_held_photos()
+    name = secrets.token_hex(16)
+    (_held_dir() / f"{name}.jpg").write_bytes(jpeg)
+    return name
+
+
+def held_photo(name: str | None) -> bytes | None:
+    """The held photo of this name, unless it expired (or the name is not one we give out)."""
+    if not isinstance(name, str) or not _HELD_NAME.match(name):
+        return None
+    path = _held_dir() / f"{name}.jpg"
+    try:
+        if time.time() - path.stat().st_mtime > HELD_PHOTO_SECONDS:
+            path.unlink(missing_ok=True)
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def release_held_photo(name: str | None) -> None:
+    if isinstance(name, str) and _HELD_NAME.match(name):
+        (_held_dir() / f"{name}.jpg").unlink(missing_ok=True)
+
+
+def _forget_old_held_photos() -> None:
+    oldest = time.time() - HELD_PHOTO_SECONDS
+    for path in _held_dir().glob("*.jpg"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass  # another request removed it first

@@ -2,6 +2,7 @@
 the applicant's corrections, delegation caps and duplicate flags."""
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -74,10 +75,20 @@ def date_of_birth_problem(value: date | None) -> str | None:
     return None
 
 
+def document_valid_until(event: Event) -> date:
+    """The first day a travel document may expire: the meeting's last day plus the months the
+    host asks for (a month-end stays a month-end: 31 August + 6 months is 28 or 29 February)."""
+    months = event.ends_on.month - 1 + (event.document_valid_months or 0)
+    year, month = event.ends_on.year + months // 12, months % 12 + 1
+    return date(year, month, min(event.ends_on.day, calendar.monthrange(year, month)[1]))
+
+
 def document_expiry_problem(value: date | None, event: Event) -> str | None:
-    if value and value < event.ends_on:
-        return ("The document must be valid until the end of the meeting "
-                f"({event.ends_on.strftime('%d %B %Y')}).")
+    until = document_valid_until(event)
+    if value and value < until:
+        after = (f"{event.document_valid_months} month{'s' if event.document_valid_months > 1 else ''}"
+                 " after the meeting" if event.document_valid_months else "the end of the meeting")
+        return f"The document must be valid until at least {until:%d %B %Y} ({after})."
     return None
 
 
@@ -192,6 +203,10 @@ def update_application(delegate: Delegate, application: Application, photo_jpeg:
             "Contact the accreditation office if something is wrong.", code="not_editable")
     if application.country and application.country != delegate.country:
         raise ServiceError("To change delegation, contact the accreditation office.", field="country")
+    problems = application_problems(delegate.event, application)
+    if problems:
+        field_name, message = problems[0]
+        raise ServiceError(message, field=field_name)
     values = {name: getattr(application, name) for name in CORRECTABLE}
     values["passport_number"] = _document_number(application.passport_number)
     values["printed_name"] = application.printed_name or default_printed_name(

@@ -11,7 +11,7 @@ from support import PASSWORD, csrf_token, make_person
 
 # The liaison pages need no login: a signed invitation link opens them (tests/liaison).
 PUBLIC_BLUEPRINTS = {"register", "liaison", "static"}
-PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "home", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "home", "static", "favicon"}
 
 
 def staff_routes():

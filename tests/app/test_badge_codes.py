@@ -69,7 +69,7 @@ def second_event():
     event = events.create_event(events.EventDetails(
         slug="other", name="Other meeting", starts_on=date.today(), ends_on=date.today(),
         timezone="Asia/Kuala_Lumpur"), ACTOR)
-    events.add_delegation(event, "MY", "Malaysia", None, ACTOR)
+    events.add_delegation(event, "MY", None, ACTOR)
     events.add_category(event, "D", "Delegate", "#D32F2F", True, [], ACTOR)
     events.add_checkpoint(event, "MAIN", "Main entrance", "", True, ACTOR)
     return event

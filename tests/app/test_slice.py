@@ -89,7 +89,7 @@ def test_registration_with_errors_shows_them_and_stores_nothing(client, event, p
     response = register(client, photo_jpeg, given_name="", email="not-an-email", consent="")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "This field is required." in page
+    assert "Enter the given name, or the only name for a single name." in page
     assert "You need to agree to the privacy notice." in page
     assert db.session.scalar(select(Delegate)) is None
 

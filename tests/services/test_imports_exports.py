@@ -19,6 +19,7 @@ from app.services.errors import ServiceError
 from app.services.exports import export_delegates
 from app.services.imports import DirectoryPhotos, NoPhotos, import_delegates
 from app.services.photos import photo_dir
+from app.services.registration import document_valid_until
 from registration_support import image_bytes
 from support import csrf_token
 
@@ -405,8 +406,8 @@ def test_imports_follow_the_date_rules_of_the_registration_form(event):
     report = run(event, "list.csv", csv_bytes(rows, header=list(rows[0]) + ["arrival_on", "departure_on"]))
     assert [str(e) for e in report.errors] == [
         "Row 2, date_of_birth: Enter a date of birth in the past.",
-        f"Row 2, passport_expiry: The document must be valid until the end of the meeting "
-        f"({event.ends_on.strftime('%d %B %Y')}).",
+        f"Row 2, passport_expiry: The document must be valid until at least "
+        f"{document_valid_until(event):%d %B %Y} (6 months after the meeting).",
         "Row 3, departure_on: Departure cannot be before arrival."]
     assert count() == 0
 

@@ -77,7 +77,10 @@
     render();
   }
 
+  // A photo held from the last submit is replaced by whatever is chosen now.
+  const held = form.querySelector("[data-held-photo]");
   input.addEventListener("change", function () {
+    if (held) held.hidden = input.files.length > 0;
     if (url) URL.revokeObjectURL(url);
     url = null;
     crop = null;

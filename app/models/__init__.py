@@ -2,7 +2,7 @@
 from .audit import AuditEvent
 from .badge import Badge
 from .delegate import Delegate, StaffNote, delegate_zones
-from .enums import (OPEN_STATES, PENDING_STATES, DelegateStatus, DoorDirections, ScanDirection, ScanFlag,
+from .enums import (OPEN_STATES, BadgeState, PENDING_STATES, DelegateStatus, DoorDirections, ScanDirection, ScanFlag,
                     ScanVerdict, StaffRole, SubmittedBy)
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
@@ -11,7 +11,7 @@ from .signing_key import SigningKey
 from .staff import LoginFailure, StaffUser
 
 __all__ = [
-    "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
+    "AuditEvent", "Badge", "BadgeState", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
     "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "PENDING_STATES", "Scan", "ScanDirection", "ScanFlag",
     "ScanVerdict", "SigningKey", "StaffNote", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",

@@ -1,0 +1,55 @@
+"""Finding people by what the desk types: any part of a name in any script, a reference, a
+badge serial, a document's last characters or a delegation."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Badge, Delegate, DelegateStatus, Delegation
+from ..models.search_text import fold
+from .codes import clean_reference
+
+
+# A badge serial as printed, "B000123-2", or its first part.
+_BADGE_SERIAL = re.compile(r"^\s*B0*(\d{1,9})(?:-\d+)?\s*$", re.IGNORECASE)
+
+
+def find_people(text: str, limit: int = 30) -> list[Delegate]:
+    """People the desk may mean by `text`, ready to print first: every word typed is part of a
+    name (in any script, any case, with or without diacritics), the reference, organisation,
+    e-mail, the document's last four characters or the delegation (code or name); or the
+    whole text is a reference or a badge serial."""
+    words = fold(text).split()
+    if not words:
+        return []
+    delegations = _delegations_by_word(words)
+    matches = [and_(*(or_(Delegate.search_text.like(f"%{word}%"),
+                          Delegate.delegation_id.in_(delegations[word]) if delegations[word]
+                          else false())
+                      for word in words))]
+    # Folding leaves only letters, digits and spaces: no word holds a LIKE wildcard.
+    reference = clean_reference(text)
+    if reference:
+        matches.append(Delegate.reference == reference)
+    serial = _BADGE_SERIAL.match(text)
+    if serial:
+        matches.append(Delegate.id.in_(select(Badge.delegate_id)
+                                       .where(Badge.id == int(serial.group(1)))))
+    query = (select(Delegate).where(or_(*matches))
+             .options(selectinload(Delegate.badges), selectinload(Delegate.category))
+             .order_by((Delegate.status == DelegateStatus.READY).desc(), Delegate.printed_name,
+                       Delegate.id)
+             .limit(limit))
+    return list(db.session.scalars(query))
+
+
+def _delegations_by_word(words: list[str]) -> dict[str, list[int]]:
+    """For each word, the delegations it names: their country code, or part of their name.
+    A few dozen rows: folded here rather than kept in a column of their own."""
+    rows = db.session.execute(select(Delegation.id, Delegation.country, Delegation.name)).all()
+    folded = [(row.id, row.country.lower(), fold(row.name)) for row in rows]
+    return {word: [id_ for id_, code, name in folded if word == code or word in name]
+            for word in words}

@@ -26,11 +26,18 @@ def fold(text: str | None) -> str:
     return _SEPARATORS.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+# Chinese is written without spaces: "陈伟明" is family name 陈 and given name 伟明.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]{2,}")
+
+
 def delegate_search_text(delegate) -> str:
     """What the desk may find a person by, folded: their names in every form, reference,
-    organisation, e-mail and the last four characters of their document."""
+    organisation, e-mail and the last four characters of their document. A Chinese name also
+    gives each of its endings as a word, so a given name typed alone begins a word."""
     document = (delegate.passport_number or "")[-4:]
-    parts = (delegate.printed_name, delegate.given_name, delegate.family_name,
+    parts = [delegate.printed_name, delegate.given_name, delegate.family_name,
              delegate.native_name, delegate.organisation, delegate.email, delegate.reference,
-             delegate.reference.replace("-", "") if delegate.reference else "", document)
+             delegate.reference.replace("-", "") if delegate.reference else "", document]
+    parts += [run[i:] for run in _HAN.findall(delegate.native_name or "")
+              for i in range(1, len(run))]
     return " ".join(dict.fromkeys(folded for folded in map(fold, parts) if folded))

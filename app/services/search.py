@@ -18,32 +18,53 @@ _BADGE_SERIAL = re.compile(r"^\s*B0*(\d{1,9})(?:-\d+)?\s*$", re.IGNORECASE)
 
 
 def find_people(text: str, limit: int = 30) -> list[Delegate]:
-    """People the desk may mean by `text`, ready to print first: every word typed is part of a
-    name (in any script, any case, with or without diacritics), the reference, organisation,
-    e-mail, the document's last four characters or the delegation (code or name); or the
-    whole text is a reference or a badge serial."""
+    """People the desk may mean by `text`, ready to print first: the one person whose reference
+    or badge serial it is; else everyone of whom every word typed is part of a name (in any
+    script, any case, with or without diacritics), the reference, organisation, e-mail, the
+    document's last four characters or the delegation (code or name)."""
     words = fold(text).split()
     if not words:
         return []
+    query = select(Delegate).options(selectinload(Delegate.badges), selectinload(Delegate.category))
+    exact = _by_code(text)
+    if exact is not None:
+        # A scanned or typed code names one person: no need to read the whole table.
+        found = list(db.session.scalars(query.where(exact)))
+        if found:
+            return found
     delegations = _delegations_by_word(words)
-    matches = [and_(*(or_(Delegate.search_text.like(f"%{word}%"),
-                          Delegate.delegation_id.in_(delegations[word]) if delegations[word]
-                          else false())
-                      for word in words))]
     # Folding leaves only letters, digits and spaces: no word holds a LIKE wildcard.
+    every_word = and_(*(or_(_word_matches(word),
+                            Delegate.delegation_id.in_(delegations[word]) if delegations[word]
+                            else false())
+                        for word in words))
+    return list(db.session.scalars(
+        query.where(every_word)
+        .order_by((Delegate.status == DelegateStatus.READY).desc(), Delegate.printed_name,
+                  Delegate.id)
+        .limit(limit)))
+
+
+def _by_code(text: str):
+    """The condition for the person whose reference or badge serial `text` is, if it is one."""
+    codes = []
     reference = clean_reference(text)
     if reference:
-        matches.append(Delegate.reference == reference)
+        codes.append(Delegate.reference == reference)
     serial = _BADGE_SERIAL.match(text)
     if serial:
-        matches.append(Delegate.id.in_(select(Badge.delegate_id)
-                                       .where(Badge.id == int(serial.group(1)))))
-    query = (select(Delegate).where(or_(*matches))
-             .options(selectinload(Delegate.badges), selectinload(Delegate.category))
-             .order_by((Delegate.status == DelegateStatus.READY).desc(), Delegate.printed_name,
-                       Delegate.id)
-             .limit(limit))
-    return list(db.session.scalars(query))
+        codes.append(Delegate.id.in_(select(Badge.delegate_id)
+                                     .where(Badge.id == int(serial.group(1)))))
+    return or_(*codes) if codes else None
+
+
+def _word_matches(word: str):
+    """Part of the folded text. Words of one or two characters match where a stored word begins
+    ("vu", "th", "伟明"): too short for trigrams, a bare substring would read the whole table,
+    and the start of a word is what a clerk means by them."""
+    if len(word) >= 3:
+        return Delegate.search_text.like(f"%{word}%")
+    return or_(Delegate.search_text.like(f"{word}%"), Delegate.search_text.like(f"% {word}%"))
 
 
 def _delegations_by_word(words: list[str]) -> dict[str, list[int]]:

@@ -46,8 +46,8 @@ def found(client, query: str) -> list[str]:
     ("pena", "pena"), ("maria jose iba", "pena"), ("PEÑA", "pena"),
     # Thai: part of the name in its own script; with or without tone marks.
     ("สมชาย", "somchai"), ("รัตนกุล", "somchai"), ("รตนกล", "somchai"),
-    # Chinese: two characters of three.
-    ("伟明", "tan"),
+    # Chinese: the given name alone, or one character of it.
+    ("伟明", "tan"), ("明", "tan"), ("陈伟明", "tan"),
     # Jawi: part of the name, with or without vowel marks.
     ("حافظ", "hafiz"), ("عبدُالله", "hafiz"),
 ])
@@ -55,6 +55,12 @@ def test_a_name_is_found_by_any_part_in_its_script_without_case_or_diacritics(
         client, login, people, query, who):
     login("desk")
     assert found(client, query) == [people[who].reference]
+
+
+def test_one_or_two_letters_find_words_that_begin_with_them(client, login, people):
+    login("desk")
+    assert found(client, "ib") == [people["pena"].reference]  # Ibáñez
+    assert found(client, "ez") == []  # its end: the start of a word is what a clerk means
 
 
 def test_a_reference_is_found_however_it_is_typed(client, login, people):

@@ -53,8 +53,10 @@ def _by_code(text: str):
         codes.append(Delegate.reference == reference)
     serial = _BADGE_SERIAL.match(text)
     if serial:
-        codes.append(Delegate.id.in_(select(Badge.delegate_id)
-                                     .where(Badge.id == int(serial.group(1)))))
+        # Looked up first: as a subquery inside OR, PostgreSQL reads every delegate.
+        holder = db.session.scalar(select(Badge.delegate_id).where(Badge.id == int(serial.group(1))))
+        if holder is not None:
+            codes.append(Delegate.id == holder)
     return or_(*codes) if codes else None
 
 

@@ -24,8 +24,8 @@ delegate_zones = Table(
 class Delegate(db.Model):
     __tablename__ = "delegates"
     __table_args__ = (
-        # Substring LIKE on PostgreSQL goes through trigrams; SQLite scans this narrow index
-        # instead of the wide table.
+        # Substring LIKE on PostgreSQL goes through trigrams; on SQLite the search reads this
+        # narrow index instead of the wide table (services/search.py).
         Index("ix_delegates_search_text", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}),
     )

@@ -38,8 +38,10 @@ def find_people(text: str, limit: int = 30) -> list[Delegate]:
                             Delegate.delegation_id.in_(delegations[word]) if delegations[word]
                             else false())
                         for word in words))
+    # Ids first: SQLite then reads its narrow index of folded text, not the whole wide table.
+    matching = select(Delegate.id).where(every_word)
     return list(db.session.scalars(
-        query.where(every_word)
+        query.where(Delegate.id.in_(matching))
         .order_by((Delegate.status == DelegateStatus.READY).desc(), Delegate.printed_name,
                   Delegate.id)
         .limit(limit)))

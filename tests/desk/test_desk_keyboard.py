@@ -71,24 +71,32 @@ def test_a_clerk_finds_a_folded_name_while_typing_prints_with_p_and_hands_over_w
     assert badges_of(hang)[0].handed_over_at is not None
 
 
-def test_enter_opens_the_person_and_arrows_move_between_hits(event, page, live_server, browser_login):
+def test_arrows_move_between_hits_letters_go_on_typing_and_enter_opens(
+        event, page, live_server, browser_login):
     make_person(event, stage="approved", given_name="María José", family_name="Peña", country="PH")
     second = make_person(event, stage="approved", given_name="Ramón", family_name="Peñalosa",
                          country="PH")
     browser_login("desk")
     page.goto(f"{live_server}/desk/")
-    expect(page.locator("input[name=q]")).to_be_focused()
+    search = page.locator("input[name=q]")
+    expect(search).to_be_focused()
     page.keyboard.type("pena")
     hits = page.locator("#desk-results li[role=option]")
     expect(hits).to_have_count(2)
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
+    for _ in range(3):  # the last hit holds
+        page.keyboard.press("ArrowDown")
     expect(hits.nth(1)).to_be_focused()
-    page.keyboard.press("ArrowDown")  # stays on the last
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("ArrowDown")
-    expect(hits.nth(1)).to_have_attribute("aria-selected", "true")
     expect(hits.nth(0)).to_have_attribute("aria-selected", "false")
+    page.keyboard.press("ArrowUp")
+    expect(hits.nth(0)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowUp")  # above the first hit: the search box
+    expect(search).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(hits.nth(0)).to_be_focused()
+    page.keyboard.type("lo")  # a letter on a hit goes on with the search
+    expect(search).to_have_value("penalo")
+    expect(hits).to_have_count(1)
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/desk/people/{second.id}")
     expect(page.locator("h1")).to_contain_text("Ramón Peñalosa")

@@ -59,22 +59,29 @@
     const item = event.target.closest("li[role=option]");
     if (!item || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-    if (key === "ArrowDown" || key === "ArrowUp") {
+    if (key === "ArrowDown") {
       event.preventDefault();
-      select(selectedIndex() + (key === "ArrowDown" ? 1 : -1));
+      select(selectedIndex() + 1);
+    } else if (key === "ArrowUp" && selectedIndex() > 0) {
+      event.preventDefault();
+      select(selectedIndex() - 1);
     } else if (key === "Enter") {
       event.preventDefault();
       window.location.assign(item.dataset.open);
-    } else if (key === "p" && item.dataset.print) {
+    } else if (key === "p" || key === "h") {
+      // Only what the hit offers: a person not ready to print prints nothing.
       event.preventDefault();
-      document.getElementById(item.dataset.print).requestSubmit();
-    } else if (key === "h" && item.dataset.handOver) {
-      event.preventDefault();
-      window.location.assign(item.dataset.handOver);
+      if (key === "p" && item.dataset.print) document.getElementById(item.dataset.print).requestSubmit();
+      if (key === "h" && item.dataset.handOver) window.location.assign(item.dataset.handOver);
     } else if (key === "Escape") {
       event.preventDefault();
       input.focus();
-      input.select();
+      input.select();  // typing starts a new search
+    } else if (key === "ArrowUp" || key.length === 1) {
+      if (key === "ArrowUp") event.preventDefault();
+      // Back to the box, after what it holds: a letter goes on with the search.
+      input.focus();
+      input.setSelectionRange(input.value.length, input.value.length);
     }
   });
 })();

@@ -32,6 +32,10 @@ def database_url(tmp_path_factory, worker_id):
     schema = f"lanyard_test_{worker_id}_{uuid.uuid4().hex[:8]}"
     engine = create_engine(_psycopg(url))
     with engine.begin() as conn:
+        # Extensions belong to the database, not to a worker's schema (dropped at the end):
+        # one worker at a time makes it where every schema finds it.
+        conn.execute(text("SELECT pg_advisory_xact_lock(7261)"))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in url else "?"
     yield f"{_psycopg(url)}{sep}options=-csearch_path%3D{schema}"

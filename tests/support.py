@@ -125,3 +125,13 @@ def empty_tables():
         else:
             for table in tables:
                 conn.execute(table.delete())
+
+
+def insert_old_event(conn, tables, now) -> None:
+    """Event 1 with category D, written straight into tables reflected at an older migration."""
+    from datetime import date
+    conn.execute(tables["events"].insert().values(
+        id=1, slug="old", name="Old", venue="", starts_on=date.today(), ends_on=date.today(),
+        timezone="UTC", host="", emergency_contact="", privacy_notice="", created_at=now))
+    conn.execute(tables["categories"].insert().values(
+        id=1, event_id=1, code="D", name="Delegate", colour="#D32F2F", self_service=True, layout=""))

@@ -6,8 +6,8 @@ from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
-from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.access import role_required
 from ..extensions import db
@@ -19,12 +19,14 @@ from ..services import branding
 from ..services.errors import ServiceError
 from ..services.printing import pdf_page_png, preview_sheet_png, render_preview
 from ..services.staff import (MIN_PASSWORD_LENGTH, create_staff_user, set_staff_active,
-                              set_staff_password)
+                              set_staff_display_name, set_staff_password)
 from . import admin_bp
 
 
 class StaffUserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    display_name = StringField("Name", validators=[Optional(), Length(max=120)],
+                               description="As on papers they sign, e.g. custody receipts.")
     role = SelectField("Role", choices=select_choices((r.value, r.title) for r in StaffRole))
     password = PasswordField("Initial password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
 
@@ -46,7 +48,7 @@ def users():
     if form.validate_on_submit():
         try:
             create_staff_user(form.email.data, form.password.data, StaffRole(form.role.data),
-                              Actor.current())
+                              Actor.current(), display_name=form.display_name.data or "")
         except ServiceError as exc:
             db.session.rollback()
             getattr(form, exc.field or "email").errors.append(exc.message)
@@ -55,7 +57,12 @@ def users():
             return redirect(url_for("admin.users"))
     accounts = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
     return render_template("admin/users.html", form=form, accounts=accounts,
-                           action_form=FlaskForm(), password_form=PasswordForm())
+                           action_form=FlaskForm(), password_form=PasswordForm(),
+                           name_form=DisplayNameForm())
+
+
+class DisplayNameForm(FlaskForm):
+    display_name = StringField("Name", validators=[Optional(), Length(max=120)])
 
 
 class PasswordForm(FlaskForm):
@@ -74,6 +81,19 @@ def set_user_active(user_id: int):
         active = request.form.get("active") == "1"
         attempt(set_staff_active, user, active, Actor.current(),
                 done=f"{user.email} is {'active' if active else 'switched off'}.")
+    return redirect(url_for("admin.users"))
+
+
+@admin_bp.route("/users/<int:user_id>/name", methods=["POST"])
+@role_required(StaffRole.ADMIN)
+def set_user_display_name(user_id: int):
+    user = _staff_or_404(user_id)
+    form = DisplayNameForm()
+    if form.validate_on_submit():
+        attempt(set_staff_display_name, user, form.display_name.data or "", Actor.current(),
+                done=f"{user.email} signs as {form.display_name.data or user.name}.")
+    else:
+        flash("A name has at most 120 characters.", "error")
     return redirect(url_for("admin.users"))
 
 

@@ -18,6 +18,10 @@ class PrintForm(SeenForm):
 class ReprintForm(PrintForm):
     reason = SelectField("Why is the badge replaced?", choices=select_choices(REPRINT_REASONS.items()),
                          validators=[DataRequired()])
+    # A replaced badge dies at every door at once: the clerk says so, not a stray click.
+    confirm = BooleanField("Yes, replace it: the old badge stops working at every door now",
+                           validators=[DataRequired("Tick the box to confirm the replacement; "
+                                                    "nothing was printed.")])
 
 
 class RevokeForm(FlaskForm):
@@ -29,7 +33,8 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = StringField("Name, reference, e-mail or organisation", validators=[Length(max=120)])
+    q = StringField("Name in any script, reference, badge serial, last four of a document, "
+                    "delegation", validators=[Length(max=120)])
 
 
 class BatchPrintForm(FlaskForm):
@@ -48,6 +53,9 @@ class LiaisonHandOverForm(FlaskForm):
     delegation = SelectField("Delegation", validators=[DataRequired("Choose the delegation.")])
     receiver = StringField("Received by (liaison officer, as on their ID)",
                            validators=[DataRequired("Enter who takes the badges."), Length(max=120)])
+    receiver_document = StringField(
+        "Their passport or ID number", validators=[Optional(), Length(max=40)],
+        description="As on the document they show; left empty, the receipt has a line for it.")
     #: The badges the page listed, as "id id id": exactly these change hands.
     shown = HiddenField(validators=[Optional(), Regexp(r"^[0-9 ]{0,20000}$")])
 

@@ -2,21 +2,21 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from ..auth.access import role_required
 from ..extensions import db
 from ..formkit import select_choices
-from ..models import Badge, Category, Delegate, DelegateStatus, Event, StaffRole
+from ..models import Badge, BadgeState, Category, Delegate, DelegateStatus, Event, StaffRole
 from ..services import issuance
 from ..services.audit import Actor
 from ..services.audit_trail import readable
-from ..services.codes import clean_reference
 from ..services.errors import InvalidState, ServiceError
 from ..services.printing import custody_receipt_pdf, draft_badge_data, render_badge_png
 from ..services.registration import find_duplicates
 from ..services.retakes import retakes_with_earlier_photo
 from ..services.revisions import changes_since
+from ..services.search import find_people
 from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
 from ..web import attempt, photo_response
 from . import desk_bp
@@ -29,25 +29,26 @@ DESK = (StaffRole.DESK,)
 @desk_bp.route("/")
 @role_required(*DESK)
 def search():
+    """Find anyone; without JavaScript a plain GET form, with it results as the clerk types."""
     form = SearchForm(request.args)
-    results = find_delegates(form.q.data or "") if form.q.data else []
-    return render_template("desk/search.html", form=form, results=results)
+    return render_template("desk/search.html", form=form, hits=_hits(form), print_form=PrintForm())
 
 
-def find_delegates(text: str, limit: int = 50) -> list[Delegate]:
-    """People matching a name, reference, e-mail or organisation, approved first."""
-    text = text.strip()
-    reference = clean_reference(text)
-    pattern = f"%{text.lower()}%"
-    query = select(Delegate).where(or_(
-        Delegate.reference == reference,
-        func.lower(Delegate.printed_name).like(pattern),
-        func.lower(Delegate.given_name + " " + Delegate.family_name).like(pattern),
-        func.lower(Delegate.native_name).like(pattern),
-        func.lower(Delegate.email).like(pattern),
-        func.lower(Delegate.organisation).like(pattern),
-    )).order_by((Delegate.status == DelegateStatus.READY).desc(), Delegate.printed_name)
-    return list(db.session.scalars(query.limit(limit)))
+@desk_bp.route("/search-results")
+@role_required(*DESK)
+def search_results():
+    """The search page's result list alone, which its script swaps in while the clerk types."""
+    form = SearchForm(request.args)
+    return render_template("desk/_search_results.html", form=form, hits=_hits(form),
+                           print_form=PrintForm())
+
+
+def _hits(form: SearchForm) -> list[tuple[Delegate, BadgeState, str | None]]:
+    """(person, where their badge is, why they cannot get one) for each person found."""
+    if not form.q.data or not form.validate():
+        return []
+    return [(person, issuance.badge_state(person), issuance.why_no_badge(person))
+            for person in find_people(form.q.data)]
 
 
 @desk_bp.route("/people/<int:delegate_id>")
@@ -96,11 +97,15 @@ def reprint(delegate_id: int):
     return _pdf_response(printed) if printed else back_to_person("desk.person", person)
 
 
-@desk_bp.route("/badges/<int:badge_id>/hand-over", methods=["POST"])
+@desk_bp.route("/badges/<int:badge_id>/hand-over", methods=["GET", "POST"])
 @role_required(*DESK)
 def hand_over(badge_id: int):
+    """What the clerk checks the passport against, then the badge changes hands."""
     badge = db.session.get(Badge, badge_id) or abort(404)
     person = badge.delegate
+    if request.method == "GET":
+        return render_template("desk/hand_over.html", person=person, badge=badge,
+                               seen_form=SeenForm())
     on_what_was_seen(SeenForm(), lambda seen: issuance.hand_over_badge(
         badge, Actor.current(), seen_revision=seen),
         done=f"Badge {badge.serial} handed over to {person.printed_name}.")
@@ -172,7 +177,8 @@ def hand_over_delegation():
             if len(taken) < len(shown):
                 raise InvalidState("Some of the badges listed were handed over or stopped at "
                                    "another desk meanwhile; check the list again.")
-            issuance.hand_over_to_liaison(taken, form.receiver.data, actor)
+            document = issuance.hand_over_to_liaison(taken, form.receiver.data, actor,
+                                                     receiver_document=form.receiver_document.data)
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -180,8 +186,8 @@ def hand_over_delegation():
         else:
             waiting = taken
             delegation = next(d for d in event.delegations if d.country == form.delegation.data)
-            pdf = custody_receipt_pdf(event, waiting, form.receiver.data.strip(), actor.label,
-                                      delegation.name)
+            pdf = custody_receipt_pdf(event, waiting, form.receiver.data.strip(), document,
+                                      actor.user.name, delegation.name)
             response = Response(pdf, mimetype="application/pdf")
             response.headers["Content-Disposition"] = \
                 f'inline; filename="receipt-{event.slug}-{delegation.country.lower()}.pdf"'

@@ -75,6 +75,15 @@ class StaffRole(_Coded):
     SECURITY = "security"
 
 
+class BadgeState(_Coded):
+    """Where a person's working badge is, as the desk sees it."""
+
+    NONE = "none"
+    ISSUED = "issued"
+    PRINTED = "printed"
+    HANDED_OVER = "handed_over"
+
+
 class ScanDirection(_Coded):
     IN = "in"
     OUT = "out"
@@ -159,6 +168,12 @@ _TITLES = {
         StaffRole.DESK.value: "Front desk",
         StaffRole.DOOR.value: "Door staff",
         StaffRole.SECURITY.value: "Security office",
+    },
+    BadgeState: {
+        BadgeState.NONE.value: "No badge",
+        BadgeState.ISSUED.value: "Issued, not printed",
+        BadgeState.PRINTED.value: "Printed, at the desk",
+        BadgeState.HANDED_OVER.value: "Handed over",
     },
     ScanDirection: {
         ScanDirection.IN.value: "Entry",

@@ -1,6 +1,7 @@
 """Staff accounts: who may log in, with which role, and recent failed logins."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -17,6 +18,8 @@ class StaffUser(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: The person's name as papers they sign show it, e.g. a custody receipt; may be empty.
+    display_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     #: Argon2id hash; the password itself is never stored.
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[StaffRole] = mapped_column(coded_enum(StaffRole))
@@ -35,6 +38,14 @@ class StaffUser(UserMixin, db.Model):
         # Flask-Login's alternative token: the session keeps "<id>:<version>", not the id,
         # so a copied cookie stops working once the version moves on.
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def name(self) -> str:
+        """The display name, else the address's local part in words ("mai.tran" -> "Mai Tran")."""
+        if self.display_name:
+            return self.display_name
+        local = self.email.split("@", 1)[0]
+        return " ".join(word.capitalize() for word in re.split(r"[._+-]+", local) if word) or local
 
     def has_role(self, *roles: StaffRole) -> bool:
         """Administrators may do everything; others only what their role allows."""

@@ -82,6 +82,7 @@ _ACTIONS = [
            "let {object} through although the door refused them as already inside"),
     Action("staff.created", "staff", "Account created", "created the staff account {object}"),
     Action("staff.password_set", "staff", "New password set", "set a new password for {object}"),
+    Action("staff.display_name_set", "staff", "Display name set", "set the display name of {object}"),
     Action("staff.activated", "staff", "Account switched on", "switched on the account {object}"),
     Action("staff.deactivated", "staff", "Account switched off", "switched off the account {object}"),
     # The account is the actor's own: named once, under who.
@@ -121,7 +122,7 @@ OTHER_ACTORS = {"applicant": "Applicants (their own application)", "liaison": "L
                 "cli": "The command line", "anonymous": "Not logged in (failed logins)"}
 
 # Shown as "changed" whatever they hold: the trail is read by more people than need them.
-SECRET_KEYS = {"passport_number", "date_of_birth", "passport_expiry", "password", "private_key", "nonce"}
+SECRET_KEYS = {"passport_number", "document", "date_of_birth", "passport_expiry", "password", "private_key", "nonce"}
 # Bookkeeping, not a change anyone made.
 # (A retake's earlier photo is a file name: the person's pages link to it for those who see photos.)
 _HIDDEN_KEYS = {"revision", "earlier_photo"}
@@ -131,6 +132,7 @@ _LABELS = {
     **FIELD_LABELS,
     "reference": "Reference", "name": "Name", "country": "Country", "serial": "Badge",
     "version": "Version", "key": "Signing key", "reason": "Reason", "to": "Handed to",
+    "document": "Their document number", "display_name": "Display name",
     "role": "Role", "active": "Active", "format": "Format", "count": "People",
     "passport_numbers": "With document numbers", "file": "File", "approved": "Approved on import",
     "layout": "Layout", "width": "Width (px)", "height": "Height (px)", "delegation": "Delegation",

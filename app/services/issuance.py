@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from badges import RenderReport
 
 from ..extensions import db
-from ..models import Badge, Delegate, DelegateStatus, Event
+from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import MAX_BADGE_VERSION, sign_badge_code
 from .errors import InvalidState
 from .keys import current_signing_key, private_key
 from .locking import lock_badge, lock_badges, lock_delegate, lock_delegates
+from .people import normalise_document_number
 from .printing import render_badge_pdf
 from .revisions import check_seen
 
@@ -133,19 +134,26 @@ def hand_over_badge(badge: Badge, actor: Actor, *, seen_revision: int) -> None:
     db.session.commit()
 
 
-def hand_over_to_liaison(badges: list[Badge], receiver: str, actor: Actor) -> None:
-    """A liaison officer takes the badges the desk listed, at once; all of them, or none."""
+def hand_over_to_liaison(badges: list[Badge], receiver: str, actor: Actor, *,
+                         receiver_document: str = "") -> str:
+    """A liaison officer takes the badges the desk listed, at once; all of them, or none.
+    Returns their document number as the receipt prints it (empty if not typed)."""
     receiver = receiver.strip()
     if not receiver:
         raise InvalidState("Enter the name of the person who takes the badges.", field="receiver")
+    try:
+        document = normalise_document_number(receiver_document)
+    except ValueError as exc:
+        raise InvalidState(str(exc), field="receiver_document") from None
     if not badges:
         raise InvalidState("There are no printed badges waiting to be handed over.")
     for delegate in lock_delegates([b.delegate for b in badges]):
         if delegate.status is not DelegateStatus.READY:
             raise InvalidState(f"{delegate.printed_name} is no longer approved; reload the page.")
     for badge in lock_badges(badges):
-        _hand_over(badge, receiver, actor)
+        _hand_over(badge, receiver, actor, document=document)
     db.session.commit()
+    return document
 
 
 def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
@@ -159,7 +167,7 @@ def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
     db.session.commit()
 
 
-def _hand_over(badge: Badge, receiver: str, actor: Actor) -> None:
+def _hand_over(badge: Badge, receiver: str, actor: Actor, *, document: str = "") -> None:
     if badge.revoked_at is not None:
         raise InvalidState(f"Badge {badge.serial} is revoked; do not hand it over.")
     if is_out(badge):
@@ -167,7 +175,10 @@ def _hand_over(badge: Badge, receiver: str, actor: Actor) -> None:
     if badge.printed_at is None:
         raise InvalidState(f"Badge {badge.serial} has not been printed yet.")
     badge.handed_over_at = utcnow()
-    record(actor, "badge.handed_over", badge, after={"serial": badge.serial, "to": receiver})
+    after = {"serial": badge.serial, "to": receiver}
+    if document:
+        after["document"] = document
+    record(actor, "badge.handed_over", badge, after=after)
 
 
 def why_no_badge(delegate: Delegate) -> str | None:
@@ -179,6 +190,16 @@ def why_no_badge(delegate: Delegate) -> str | None:
         # Door staff compare the face with the photo; a badge without one proves nothing.
         return f"{delegate.printed_name} has no photo yet; a badge needs one."
     return None
+
+
+def badge_state(delegate: Delegate) -> BadgeState:
+    """Where the person's working badge is: none, issued, printed at the desk, or handed over."""
+    badge = delegate.current_badge
+    if badge is None:
+        return BadgeState.NONE
+    if badge.handed_over_at is not None:
+        return BadgeState.HANDED_OVER
+    return BadgeState.PRINTED if badge.printed_at is not None else BadgeState.ISSUED
 
 
 def is_out(badge: Badge | None) -> bool:

@@ -196,15 +196,17 @@ def pdf_page_png(pdf: bytes, page: int = 0, dpi: int = 200) -> bytes:
     return out.getvalue()
 
 
-def custody_receipt_pdf(event: Event, badges: list[Badge], receiver: str, staff_label: str,
-                        delegation_name: str) -> bytes:
-    """An A4 receipt listing the badges a liaison officer takes, with lines to sign."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
+def custody_receipt_pdf(event: Event, badges: list[Badge], receiver: str, receiver_document: str,
+                        staff_name: str, delegation_name: str) -> bytes:
+    """An A4 receipt listing the badges a liaison officer takes, with their document number
+    (or a line to write it on) and lines to sign. Every text that can be long wraps in its
+    own box, so nothing overlaps whatever the names."""
     from html import escape
 
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     regular, bold = text_font("latin", False), text_font("latin", True)
@@ -213,39 +215,44 @@ def custody_receipt_pdf(event: Event, badges: list[Badge], receiver: str, staff_
                             topMargin=18 * mm, bottomMargin=18 * mm,
                             title=f"Badge custody receipt, {delegation_name}")
     when = event.at_venue(max(b.handed_over_at for b in badges)).strftime("%d %B %Y, %H:%M")
-    # Plain strings in table cells: names are data and are never parsed as markup.
-    heading = Table([[event.name], ["Badge custody receipt"],
-                     [f"{delegation_name} · {len(badges)} badges · {when} ({event.timezone})"]],
-                    colWidths=[174 * mm])
-    heading.setStyle(TableStyle([("FONT", (0, 0), (-1, 0), bold, 14),
-                                 ("FONT", (0, 1), (-1, 1), bold, 11),
-                                 ("FONT", (0, 2), (-1, 2), regular, 9),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    rows = [["#", "Badge", "Name", "Category", "Reference"]] + [
-        [str(i), b.serial, b.delegate.printed_name, b.delegate.category.name, b.delegate.reference]
+
+    def style(name, font=regular, size=9):
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.25)
+
+    cell, head = style("cell"), style("head", bold)
+
+    def text(value, paragraph_style=cell):
+        # Escaped: names are data and are never read as markup.
+        return Paragraph(escape(value), paragraph_style)
+
+    heading = [text(event.name, style("title", bold, 14)), Spacer(1, 1 * mm),
+               text("Badge custody receipt", style("subtitle", bold, 11)), Spacer(1, 1 * mm),
+               text(f"{delegation_name} · {len(badges)} badges · {when} ({event.timezone})")]
+    rows = [[text(h, head) for h in ("#", "Badge", "Name", "Category", "Reference")]] + [
+        [text(str(i)), text(b.serial), text(b.delegate.printed_name),
+         text(b.delegate.category.name), text(b.delegate.reference)]
         for i, b in enumerate(badges, start=1)]
-    table = Table(rows, colWidths=[10 * mm, 28 * mm, 80 * mm, 30 * mm, 26 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[10 * mm, 28 * mm, 78 * mm, 30 * mm, 28 * mm], repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), bold, 9), ("FONT", (0, 1), (-1, -1), regular, 9),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F1F3F6")]),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    # A Paragraph wraps long names; escaped, so a name is never read as markup.
-    statement = Paragraph(
-        f"I, {escape(receiver)}, received the badges above on behalf of {escape(delegation_name)} "
-        "and will give each only to the person it shows.",
-        ParagraphStyle("statement", fontName=regular, fontSize=9, leading=12))
-    cell = ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11)
-    signatures = Table([["Received by", "", "Handed over by"],
-                        [Paragraph(escape(receiver), cell), "", Paragraph(escape(staff_label), cell)],
-                        ["", "", ""], ["Signature", "", "Signature"]],
+        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    statement = text(f"I, {receiver}, received the badges above on behalf of {delegation_name} "
+                     "and will give each only to the person it shows.")
+    document = text(receiver_document) if receiver_document else ""
+    signatures = Table([[text("Received by", head), "", text("Handed over by", head)],
+                        [text(receiver), "", text(staff_name)],
+                        [text("Passport or ID number"), "", ""],
+                        [document, "", ""],
+                        ["", "", ""],
+                        [text("Signature"), "", text("Signature")]],
                        colWidths=[80 * mm, 14 * mm, 80 * mm],
-                       rowHeights=[6 * mm, None, 16 * mm, 6 * mm])
-    signatures.setStyle(TableStyle([("FONT", (0, 0), (-1, 0), bold, 9),
-                                    ("FONT", (0, 1), (-1, -1), regular, 9),
-                                    ("LINEBELOW", (0, 2), (0, 2), 0.6, colors.black),
-                                    ("LINEBELOW", (2, 2), (2, 2), 0.6, colors.black),
+                       rowHeights=[None, None, None, 8 * mm, 16 * mm, None])
+    signatures.setStyle(TableStyle([("LINEBELOW", (0, 3), (0, 3), 0.6, colors.black),
+                                    ("LINEBELOW", (0, 4), (0, 4), 0.6, colors.black),
+                                    ("LINEBELOW", (2, 4), (2, 4), 0.6, colors.black),
+                                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                     ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    doc.build([heading, Spacer(1, 6 * mm), table, Spacer(1, 8 * mm), statement,
+    doc.build([*heading, Spacer(1, 6 * mm), table, Spacer(1, 8 * mm), statement,
                Spacer(1, 10 * mm), signatures])
     return out.getvalue()

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import StaffRole, StaffUser
 from .audit import Actor, record
 from .errors import ServiceError
-from .people import normalise_email
+from .people import check_name, normalise_email
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -25,7 +25,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) -> StaffUser:
+def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor, *,
+                      display_name: str = "") -> StaffUser:
+    display_name = _clean_display_name(display_name)
     try:
         email = normalise_email(email).lower()
     except ValueError as exc:
@@ -33,12 +35,37 @@ def create_staff_user(email: str, password: str, role: StaffRole, actor: Actor) 
     _check_password(password)
     if db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email)):
         raise ServiceError(f"There is already an account for {email}.", field="email")
-    user = StaffUser(email=email, password_hash=hash_password(password), role=role)
+    user = StaffUser(email=email, password_hash=hash_password(password), role=role,
+                     display_name=display_name)
     db.session.add(user)
     db.session.flush()
-    record(actor, "staff.created", user, after={"email": email, "role": role})
+    record(actor, "staff.created", user, after={"email": email, "role": role,
+                                                "display_name": display_name})
     db.session.commit()
     return user
+
+
+def set_staff_display_name(user: StaffUser, display_name: str, actor: Actor) -> None:
+    """The name papers the person signs show (custody receipts); empty falls back to one made
+    from the e-mail address."""
+    display_name = _clean_display_name(display_name)
+    if display_name == user.display_name:
+        return
+    before = {"display_name": user.display_name}
+    user.display_name = display_name
+    record(actor, "staff.display_name_set", user, before=before,
+           after={"display_name": display_name})
+    db.session.commit()
+
+
+def _clean_display_name(text: str) -> str:
+    try:
+        name = check_name(text or "")
+    except ValueError as exc:
+        raise ServiceError(str(exc), field="display_name") from None
+    if len(name) > 120:
+        raise ServiceError("A display name has at most 120 characters.", field="display_name")
+    return name
 
 
 def set_staff_password(user: StaffUser, password: str, actor: Actor) -> None:

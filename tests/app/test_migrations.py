@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from app.extensions import db
+from support import insert_old_event
 
 
 def test_migrated_schema_matches_the_models(app):
@@ -30,7 +31,7 @@ def test_migrations_go_down_to_nothing_and_up_again(tmp_path):
 def test_the_signed_codes_migration_re_signs_unprinted_badges_and_reissues_printed_ones(tmp_path):
     """Badges made before signed codes: a printed card's random code is refused as superseded,
     its replacement waits at the desk, and an unprinted badge just gets a signed code."""
-    from datetime import date, datetime, timezone
+    from datetime import datetime, timezone
 
     import sqlalchemy as sa
     from flask_migrate import upgrade
@@ -50,11 +51,7 @@ def test_the_signed_codes_migration_re_signs_unprinted_badges_and_reissues_print
         meta.reflect(db.engine)
         t = meta.tables
         with db.engine.begin() as conn:
-            conn.execute(t["events"].insert().values(
-                id=1, slug="old", name="Old", venue="", starts_on=date.today(), ends_on=date.today(),
-                timezone="UTC", host="", emergency_contact="", privacy_notice="", created_at=now))
-            conn.execute(t["categories"].insert().values(id=1, event_id=1, code="D", name="Delegate",
-                                                         colour="#D32F2F", self_service=True, layout=""))
+            insert_old_event(conn, t, now)
             conn.execute(t["checkpoints"].insert().values(id=1, event_id=1, code="MAIN", name="Main",
                                                           single_entry=True))
             for i in (1, 2):

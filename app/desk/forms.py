@@ -48,3 +48,15 @@ class LiaisonHandOverForm(FlaskForm):
                            validators=[DataRequired("Enter who takes the badges."), Length(max=120)])
     #: The badges the page listed, as "id id id": exactly these change hands.
     shown = HiddenField(validators=[Optional(), Regexp(r"^[0-9 ]{0,20000}$")])
+
+
+class StationForm(FlaskForm):
+    """A desk station and the printer it prints to; choices come from the print server."""
+
+    name = StringField("Station name", validators=[DataRequired("Name the station."), Length(max=80)],
+                       description="What staff call it, e.g. “Desk 3” or “Kiosk by the lifts”.")
+    printer_queue = SelectField("Printer", validators=[Optional()],
+                                description="A queue of this server's CUPS print server.")
+    layout = SelectField("Badge stock loaded", validators=[Optional()])
+    sheet = SelectField("Sheet", validators=[Optional()])
+    back = BooleanField("Print the back side too (duplex printer)")

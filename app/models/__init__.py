@@ -9,10 +9,11 @@ from .liaison import DelegationInvitation
 from .scan import Scan
 from .signing_key import SigningKey
 from .staff import LoginFailure, StaffUser
+from .station import PrintJob, Station
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
-    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "PENDING_STATES", "Scan", "ScanDirection", "ScanFlag",
-    "ScanVerdict", "SigningKey", "StaffNote", "StaffRole", "StaffUser", "SubmittedBy", "Zone",
+    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "PENDING_STATES", "PrintJob", "Scan", "ScanDirection", "ScanFlag",
+    "ScanVerdict", "SigningKey", "StaffNote", "StaffRole", "StaffUser", "Station", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

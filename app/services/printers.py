@@ -57,12 +57,13 @@ def job_title(state: str) -> str:
     return _JOB_TITLES.get(state, state)
 
 
-def _run(tool: str, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
+def _run(tool: str, *args: str, data: bytes | None = None,
+         timeout: float = TIMEOUT_SECONDS) -> subprocess.CompletedProcess:
     server = current_app.config.get("LANYARD_CUPS_SERVER") or ""
     command = [tool, *(["-h", server] if server else []), *args]
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
     try:
-        return subprocess.run(command, input=data, capture_output=True, timeout=TIMEOUT_SECONDS,
+        return subprocess.run(command, input=data, capture_output=True, timeout=timeout,
                               env=env, check=False)
     except FileNotFoundError:
         raise PrinterError(f"This server cannot print: the CUPS client tools ({tool}) are not "
@@ -76,26 +77,29 @@ def _text(result: subprocess.CompletedProcess) -> str:
     return (result.stdout + result.stderr).decode("utf-8", "replace")
 
 
-def _require_scheduler() -> None:
-    if "scheduler is running" not in _text(_run("lpstat", "-r")):
+def _lpstat_with_scheduler(*args: str) -> tuple[subprocess.CompletedProcess, str]:
+    """`lpstat -r ARGS` (one command: printing waits for every one): its result and text, or
+    PrinterError when the scheduler is not there."""
+    result = _run("lpstat", "-r", *args)
+    text = _text(result)
+    if "scheduler is running" not in text:
         raise PrinterError("The print server (CUPS) is not running or cannot be reached; nothing "
                            "was printed. Start it, or print from the browser.",
                            code="cups_unavailable")
+    return result, text
 
 
 def list_queues() -> list[Queue]:
     """Every queue the print server offers, with its state."""
-    _require_scheduler()
-    return _parse_queues(_text(_run("lpstat", "-p", "-a")))
+    return _parse_queues(_lpstat_with_scheduler("-p", "-a")[1])
 
 
 def queue_status(name: str) -> Queue:
     """One queue's state, or PrinterError if the print server is away or has no such queue."""
     if not QUEUE_NAME.match(name or ""):
         raise PrinterError(f"“{name}” is not a printer queue name.", code="no_such_queue")
-    _require_scheduler()
-    result = _run("lpstat", "-p", name, "-a", name)
-    queues = {q.name: q for q in _parse_queues(_text(result))}
+    result, text = _lpstat_with_scheduler("-p", name, "-a", name)
+    queues = {q.name: q for q in _parse_queues(text)}
     if result.returncode != 0 or name not in queues:
         raise PrinterError(f"The print server has no printer queue “{name}”; nothing was printed. "
                            "Choose the station's printer again.", code="no_such_queue")
@@ -180,15 +184,17 @@ def cancel(job: str) -> None:
 
 
 def job_states(jobs: list[str]) -> dict[str, JobState]:
-    """How these jobs stand; "unknown" for jobs CUPS no longer lists, or when it is away."""
+    """How these jobs stand; "unknown" for jobs CUPS no longer lists, or when it is away (asked
+    briefly: a page showing jobs never waits long for a print server that is gone)."""
     states = {job: "unknown" for job in jobs}
     if not jobs:
         return {}
     try:
         queues = sorted({job.rsplit("-", 1)[0] for job in jobs if QUEUE_NAME.match(job)})
-        done = _job_ids(_run("lpstat", "-W", "completed", "-o", *queues))
-        waiting = _job_ids(_run("lpstat", "-W", "not-completed", "-o", *queues))
-        busy = set(re.findall(r"now printing (\S+?)\.", _text(_run("lpstat", "-p", *queues))))
+        done = _job_ids(_run("lpstat", "-W", "completed", "-o", *queues, timeout=3))
+        waiting = _job_ids(_run("lpstat", "-W", "not-completed", "-o", *queues, timeout=3))
+        busy = set(re.findall(r"now printing (\S+?)\.",
+                              _text(_run("lpstat", "-p", *queues, timeout=3))))
     except PrinterError:
         done, waiting, busy = set(), set(), set()
     for job in jobs:

@@ -3,6 +3,7 @@ a printer that cannot print leaves the badge unprinted. Real CUPS and cups-pdf, 
 from __future__ import annotations
 
 import re
+import time
 
 import pypdfium2
 import pytest
@@ -68,6 +69,13 @@ def test_a_desk_prints_straight_to_its_printer_and_the_pdf_from_the_queue_is_the
     # Ghostscript in cups-pdf rounds the page to whole points.
     assert abs(width - stock.width_mm * MM) <= 1 and abs(height - stock.height_mm * MM) <= 1
     assert qr_codes_in_pdf(pdf) == [badge.code]
+    # The person's page follows the job through CUPS to its end.
+    for _ in range(60):
+        if "Finished" in client.get(f"/desk/people/{person.id}").get_data(as_text=True):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"job {job.job} never shown as finished")
 
 
 def test_a_stopped_printer_is_named_and_the_badge_is_not_printed(client, event, login):

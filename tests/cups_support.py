@@ -71,16 +71,16 @@ def printed_pdf(job: str, timeout: float = 90) -> bytes:
 
 
 @contextlib.contextmanager
-def stopped_queue(reason: str = "Out of cards"):
-    """A cups-pdf queue of this test's own, stopped as a printer out of cards is (cupsdisable);
-    the shared queue keeps printing for the other workers."""
+def stopped_queue(reason: str = "Out of cards", stop: str = "cupsdisable"):
+    """A cups-pdf queue of this test's own, stopped as a printer out of cards is (cupsdisable),
+    or refusing jobs (stop="cupsreject"); the shared queue keeps printing for the other workers."""
     require_cups_queue()
     name = f"LanyardStopped{uuid.uuid4().hex[:8]}"
     made = _run("lpadmin", "-p", name, "-v", "cups-pdf:/", "-P", CUPS_PDF_PPD, "-E")
     if made.returncode != 0:
         pytest.fail(f"cannot add a test queue: {made.stderr}")
     try:
-        _run("cupsdisable", "-r", reason, name)
+        _run(stop, "-r", reason, name)
         yield name
     finally:
         _run("lpadmin", "-x", name)

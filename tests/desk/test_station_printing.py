@@ -93,6 +93,16 @@ def test_a_stopped_printer_is_named_and_the_badge_is_not_printed(client, event, 
         AuditEvent.action.in_(["badge.issued", "badge.printed"]))).all()
 
 
+def test_a_printer_refusing_jobs_is_named_and_the_badge_is_not_printed(client, event, login):
+    login("desk")
+    with stopped_queue("Maintenance", stop="cupsreject") as queue:
+        use_station(client, set_up_station(client, printer_queue=queue))
+        person = make_person(event, stage="approved")
+        page = print_from_person_page(client, person).get_data(as_text=True)
+    assert f"Printer “{queue}” does not accept jobs (Maintenance); the badge was not printed." in page
+    assert db.session.scalar(select(Badge)) is None
+
+
 def test_a_reprint_to_a_stopped_printer_keeps_the_old_badge_working(client, event, login):
     login("desk")
     person = make_person(event, stage="badged")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, render_template, session, url_for
+from flask import abort, g, redirect, render_template, session, url_for
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 
@@ -13,10 +13,8 @@ from ..auth.forms import LoginForm
 from ..desk.stations import KIOSK_SESSION_KEY
 from ..extensions import db, limiter, login_manager
 from ..models import Delegate, StaffRole, Station
-from ..services import issuance, printers
 from ..services.audit import Actor
-from ..services.errors import ServiceError
-from ..services.kiosk import KioskRefused, find_at_kiosk, refuse
+from ..services.kiosk import KioskRefused, find_at_kiosk, print_at_kiosk
 from ..services.logins import LoginDelayed, authenticate
 from ..services.stations import close_kiosk, kiosk_actor
 from ..web import photo_response
@@ -79,17 +77,11 @@ def print_badge():
     session.pop(PERSON_KEY, None)
     if person is None or not FlaskForm().validate_on_submit():
         return redirect(url_for("kiosk.start"))
-    actor = kiosk_actor(g.station)
     try:
-        try:
-            printed = issuance.print_at_kiosk(person, g.station, actor)
-        except ServiceError as exc:
-            if isinstance(exc, printers.PrinterError):
-                current_app.logger.warning("kiosk %s: %s", g.station.name, exc.message)
-            refuse(g.station, exc.code, actor, person)
+        print_at_kiosk(g.station, person, kiosk_actor(g.station))
     except KioskRefused as exc:
         return render_template("kiosk/start.html", form=FindForm(formdata=None), refusal=exc.message)
-    return render_template("kiosk/done.html", person=person, badge=printed.badges[0])
+    return render_template("kiosk/done.html")
 
 
 @kiosk_bp.route("/cancel", methods=["POST"])

@@ -79,9 +79,10 @@ def print_at_kiosk(delegate: Delegate, station: Station, actor: Actor) -> Printe
     Nobody checked their passport: the badge stays printed, not handed over, so doors
     refuse it until the desk hands it over after the identity check."""
     delegate = lock_delegate(delegate)
-    if why_not_at_kiosk(delegate, station):
-        raise InvalidState("This badge cannot be printed here; please go to the accreditation "
-                           "desk.", code="kiosk_refused")
+    reason = why_not_at_kiosk(delegate, station)
+    if reason:
+        raise InvalidState("This badge cannot be printed at a kiosk; please go to the "
+                           "accreditation desk.", code=reason)
     return _print(delegate.event, [_new_badge(delegate, actor)], actor, station=station,
                   kiosk=True)
 

@@ -1,16 +1,21 @@
 """The self-service kiosk: who a scanned kiosk code or a typed reference names, and whether the
-kiosk may print their badge. Every lookup goes into the audit trail, found or refused."""
+kiosk may print their badge; printing it. Every lookup and print goes into the audit trail,
+done or refused."""
 from __future__ import annotations
 
+from typing import NoReturn
+
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Delegate, Station
 from ..models._types import utcnow
 from .audit import Actor, record
+from . import issuance
 from .codes import clean_reference
 from .errors import ServiceError
-from .issuance import why_not_at_kiosk
+from .issuance import PrintedBadges, why_not_at_kiosk
 from .links import LinkRefused, delegate_for_kiosk_code, looks_like_kiosk_code
 
 # What the kiosk says: plain, the same whoever the code names, and never anything about them.
@@ -58,7 +63,19 @@ def find_at_kiosk(station: Station, text: str, actor: Actor) -> Delegate:
     return delegate
 
 
-def refuse(station: Station, reason: str, actor: Actor, delegate: Delegate | None = None):
+def print_at_kiosk(station: Station, delegate: Delegate, actor: Actor) -> PrintedBadges:
+    """The delegate confirmed it is them: their first badge, issued and sent to the station's
+    printer; else KioskRefused (a printer that cannot print, or someone else was quicker)."""
+    try:
+        return issuance.print_at_kiosk(delegate, station, actor)
+    except ServiceError as exc:
+        # What went wrong is for the desk and the log; the kiosk only sends them to the desk.
+        current_app.logger.warning("kiosk %s: %s", station.name, exc.message)
+        refuse(station, exc.code, actor, delegate)
+
+
+def refuse(station: Station, reason: str, actor: Actor,
+           delegate: Delegate | None = None) -> NoReturn:
     """Keep the refusal in the trail (about the person if the code named one), then raise it."""
     db.session.rollback()
     record(actor, "kiosk.refused", delegate or station,

@@ -249,3 +249,15 @@ def test_a_kiosk_code_expires_the_day_after_the_event(app, event):
     assert delegate_for_kiosk_code(code, event.ends_on + timedelta(days=1)) is person
     with pytest.raises(Exception, match="expired"):
         delegate_for_kiosk_code(code, event.ends_on + timedelta(days=2))
+
+
+def test_a_delegate_who_got_a_badge_at_the_desk_meanwhile_prints_nothing(client, event, login):
+    from app.services.issuance import issue_badge
+    person = make_person(event, stage="approved")
+    open_kiosk(client, login, event)
+    page = enter(client, person.reference)
+    issue_badge(person, Actor.cli("test"))  # the desk was quicker
+    assert SEE_DESK in confirm(client, page)
+    assert len(db.session.scalars(select(Badge)).all()) == 1
+    refused = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "kiosk.refused"))
+    assert refused.after["reason"] == "has_badge"

@@ -91,7 +91,7 @@ def station(station_id: int):
     jobs = db.session.scalars(select(PrintJob).where(PrintJob.station_id == station.id)
                               .order_by(PrintJob.id.desc()).limit(20)).all()
     return render_template("desk/station.html", station=station, form=form, problem=problem,
-                           jobs=jobs, states=printers.job_states([j.job for j in jobs]),
+                           print_jobs=jobs, job_states=printers.job_states([j.job for j in jobs]),
                            this_station=current_station(), use_form=FlaskForm())
 
 

@@ -2,8 +2,8 @@
 from .audit import AuditEvent
 from .badge import Badge
 from .delegate import Delegate, StaffNote, delegate_zones
-from .enums import (OPEN_STATES, PENDING_STATES, DelegateStatus, DoorDirections, ScanDirection, ScanFlag,
-                    ScanVerdict, StaffRole, SubmittedBy)
+from .enums import (OPEN_STATES, PENDING_STATES, DelegateStatus, DoorDirections, PrintJobState,
+                    ScanDirection, ScanFlag, ScanVerdict, StaffRole, SubmittedBy)
 from .event import Category, Checkpoint, Delegation, Event, Zone, category_default_zones
 from .liaison import DelegationInvitation
 from .scan import Scan
@@ -13,7 +13,7 @@ from .station import PrintJob, Station
 
 __all__ = [
     "AuditEvent", "Badge", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
-    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "PENDING_STATES", "PrintJob", "Scan", "ScanDirection", "ScanFlag",
+    "DelegationInvitation", "DoorDirections", "Event", "LoginFailure", "OPEN_STATES", "PENDING_STATES", "PrintJob", "PrintJobState", "Scan", "ScanDirection", "ScanFlag",
     "ScanVerdict", "SigningKey", "StaffNote", "StaffRole", "StaffUser", "Station", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

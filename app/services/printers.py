@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from ..models import PrintJobState
 from .errors import ServiceError
 
 # What CUPS accepts in a queue name, less what would need quoting anywhere.
@@ -39,22 +40,6 @@ class Queue:
     @property
     def ready(self) -> bool:
         return self.enabled and self.accepting
-
-
-@dataclass(frozen=True)
-class JobState:
-    job: str
-    #: "waiting", "printing", "done" or "unknown" (CUPS no longer remembers it).
-    state: str
-    title: str
-
-
-_JOB_TITLES = {"waiting": "Waiting in the queue", "printing": "Printing",
-               "done": "Finished", "unknown": "No longer listed by the print server"}
-
-
-def job_title(state: str) -> str:
-    return _JOB_TITLES.get(state, state)
 
 
 def _run(tool: str, *args: str, data: bytes | None = None,
@@ -183,10 +168,9 @@ def cancel(job: str) -> None:
         current_app.logger.warning("print job %s could not be cancelled", job)
 
 
-def job_states(jobs: list[str]) -> dict[str, JobState]:
+def job_states(jobs: list[str]) -> dict[str, PrintJobState]:
     """How these jobs stand; "unknown" for jobs CUPS no longer lists, or when it is away (asked
     briefly: a page showing jobs never waits long for a print server that is gone)."""
-    states = {job: "unknown" for job in jobs}
     if not jobs:
         return {}
     try:
@@ -197,14 +181,8 @@ def job_states(jobs: list[str]) -> dict[str, JobState]:
                               _text(_run("lpstat", "-p", *queues, timeout=3))))
     except PrinterError:
         done, waiting, busy = set(), set(), set()
-    for job in jobs:
-        if job in busy:
-            states[job] = "printing"
-        elif job in waiting:
-            states[job] = "waiting"
-        elif job in done:
-            states[job] = "done"
-    return {job: JobState(job, state, job_title(state)) for job, state in states.items()}
+    return {job: PrintJobState.PRINTING if job in busy else PrintJobState.WAITING if job in waiting
+            else PrintJobState.DONE if job in done else PrintJobState.UNKNOWN for job in jobs}
 
 
 def _job_ids(result: subprocess.CompletedProcess) -> set[str]:

@@ -76,6 +76,7 @@ def test_a_desk_prints_straight_to_its_printer_and_the_pdf_from_the_queue_is_the
         time.sleep(0.5)
     else:
         raise AssertionError(f"job {job.job} never shown as finished")
+    assert job.job in client.get(f"/desk/stations/{station.id}").get_data(as_text=True)
 
 
 def test_a_stopped_printer_is_named_and_the_badge_is_not_printed(client, event, login):

@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .liaison import liaison_bp
     from .vetting import vetting_bp
     from .desk import desk_bp
+    from .kiosk import kiosk_bp
     from .door import door_bp
     from .security import security_bp
     from .overview import overview_bp
@@ -59,8 +60,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Before the routes are added: every <int:...> in them is a row id.
     app.url_map.converters["int"] = RowId
-    for blueprint in (auth_bp, register_bp, liaison_bp, vetting_bp, desk_bp, door_bp, security_bp,
-                      overview_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, register_bp, liaison_bp, vetting_bp, desk_bp, kiosk_bp, door_bp,
+                      security_bp, overview_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     install_web_defaults(app)
 

@@ -72,6 +72,11 @@ def load_config(instance_path: str) -> dict:
         "LANYARD_SMTP_PASSWORD": os.environ.get("LANYARD_SMTP_PASSWORD", ""),
         # "starttls" (port 587), "ssl" (port 465) or "none" (a relay on localhost).
         "LANYARD_SMTP_SECURITY": os.environ.get("LANYARD_SMTP_SECURITY", "starttls"),
+        # The CUPS server desk stations print through ("host" or "host:port"); empty: the
+        # machine's own (or CUPS_SERVER, as every CUPS client reads it).
+        "LANYARD_CUPS_SERVER": os.environ.get("LANYARD_CUPS_SERVER", ""),
+        # How long the kiosk code in an approval e-mail works after the event's last day.
+        "LANYARD_KIOSK_CODE_DAYS_AFTER": int(os.environ.get("LANYARD_KIOSK_CODE_DAYS_AFTER", "1")),
     }
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 desk_bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-from . import routes, walk_ins  # noqa: E402,F401
+from . import routes, stations, walk_ins  # noqa: E402,F401

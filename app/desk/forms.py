@@ -77,3 +77,15 @@ class RetakeForm(PhotoForm, SeenForm):
     """A new photo for someone at the desk, on the application revision the page showed."""
 
     photo = FileField("Photo file", validators=[FileRequired(_PHOTO_NEEDED)])
+
+
+class StationForm(FlaskForm):
+    """A desk station and the printer it prints to; choices come from the print server."""
+
+    name = StringField("Station name", validators=[DataRequired("Name the station."), Length(max=80)],
+                       description="What staff call it, e.g. “Desk 3” or “Kiosk by the lifts”.")
+    printer_queue = SelectField("Printer", validators=[Optional()],
+                                description="A queue of this server's CUPS print server.")
+    layout = SelectField("Badge stock loaded", validators=[Optional()])
+    sheet = SelectField("Sheet", validators=[Optional()])
+    back = BooleanField("Print the back side too (duplex printer)")

@@ -8,7 +8,7 @@ from ..auth.access import role_required
 from ..extensions import db
 from ..formkit import select_choices
 from ..models import Badge, BadgeState, Category, Delegate, DelegateStatus, Event, StaffRole
-from ..services import issuance
+from ..services import issuance, printers
 from ..services.audit import Actor
 from ..services.audit_trail import readable
 from ..services.errors import InvalidState, ServiceError
@@ -20,6 +20,7 @@ from ..services.search import find_people
 from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
 from ..web import attempt, photo_response
 from . import desk_bp
+from .stations import current_station, print_jobs_of
 from .forms import (BatchPrintForm, LiaisonHandOverForm, PrintForm, ReprintForm, RevokeForm,
                     SearchForm)
 
@@ -62,7 +63,11 @@ def person(delegate_id: int):
         missing = report.missing_glyphs
     since = request.args.get("since", type=int)
     changes = changes_since(person, since) if since is not None and since < person.revision else []
+    station = current_station(person.event)
+    jobs = print_jobs_of(person)
     return render_template("desk/person.html", person=person, seen_form=SeenForm(),
+                           station=station, print_jobs=jobs,
+                           job_states=printers.job_states([j.job for j in jobs]),
                            print_form=PrintForm(), reprint_form=ReprintForm(),
                            revoke_form=RevokeForm(), missing_glyphs=missing, changes=changes,
                            duplicates=find_duplicates(person),
@@ -81,9 +86,10 @@ def print_badge(delegate_id: int):
     """Issue the badge if there is none yet, and send its PDF to print."""
     person = person_or_404(delegate_id)
     form = PrintForm()
+    station = current_station(person.event)
     printed = on_what_was_seen(form, lambda seen: issuance.print_badge(
-        person, Actor.current(), seen_revision=seen, back=form.back.data))
-    return _pdf_response(printed) if printed else back_to_person("desk.person", person)
+        person, Actor.current(), seen_revision=seen, back=form.back.data, station=station))
+    return _printed_response(printed, person)
 
 
 @desk_bp.route("/people/<int:delegate_id>/reprint", methods=["POST"])
@@ -92,9 +98,22 @@ def reprint(delegate_id: int):
     """Replace a lost or damaged badge; the old code is refused everywhere from now on."""
     person = person_or_404(delegate_id)
     form = ReprintForm()
+    station = current_station(person.event)
     printed = on_what_was_seen(form, lambda seen: issuance.reprint_badge(
-        person, form.reason.data, Actor.current(), seen_revision=seen, back=form.back.data))
-    return _pdf_response(printed) if printed else back_to_person("desk.person", person)
+        person, form.reason.data, Actor.current(), seen_revision=seen, back=form.back.data,
+        station=station))
+    return _printed_response(printed, person)
+
+
+def _printed_response(printed: issuance.PrintedBadges | None, person: Delegate):
+    """The PDF for the browser to print; or, sent to the station's printer, back to the person
+    with the job (and on a refusal, why)."""
+    if printed and printed.job is None:
+        return _pdf_response(printed)
+    if printed:
+        flash(f"Badge {printed.badges[0].serial} sent to printer {printed.job.queue} "
+              f"(job {printed.job.job}).", "success")
+    return back_to_person("desk.person", person)
 
 
 @desk_bp.route("/badges/<int:badge_id>/hand-over", methods=["GET", "POST"])

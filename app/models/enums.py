@@ -125,6 +125,16 @@ class ScanFlag(_Coded):
     OVERRIDE = "override"
 
 
+class PrintJobState(_Coded):
+    """How a badge sent to a printer queue stands, as the print server (CUPS) reports it."""
+
+    WAITING = "waiting"
+    PRINTING = "printing"
+    DONE = "done"
+    #: The print server no longer lists the job, or cannot be asked now.
+    UNKNOWN = "unknown"
+
+
 OPEN_STATES = frozenset({DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
 PENDING_STATES = OPEN_STATES | {DelegateStatus.APPROVED_AWAITING_CLEARANCE,
                                 DelegateStatus.CLEARED_AWAITING_APPROVAL}
@@ -198,6 +208,12 @@ _TITLES = {
         DoorDirections.BOTH.value: "Entry and exit",
         DoorDirections.IN.value: "Entry only",
         DoorDirections.OUT.value: "Exit only",
+    },
+    PrintJobState: {
+        PrintJobState.WAITING.value: "Waiting in the queue",
+        PrintJobState.PRINTING.value: "Printing",
+        PrintJobState.DONE.value: "Finished",
+        PrintJobState.UNKNOWN.value: "No longer listed by the print server",
     },
     ScanFlag: {
         ScanFlag.REPORTED_LOST.value: "Badge reported lost or stolen",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import (AuditEvent, Badge, Category, Checkpoint, Delegate, DelegateStatus, Delegation,
                       DelegationInvitation, DoorDirections, Event, Scan, SigningKey, StaffRole,
-                      StaffUser, SubmittedBy, Zone)
+                      Station, StaffUser, SubmittedBy, Zone)
 from .countries import country_name
 from .exports import to_csv
 from .issuance import REVOKE_REASONS
@@ -42,6 +42,7 @@ class Action:
 
 KINDS = {
     "applications": "Applications and decisions", "badges": "Badges", "door": "Door",
+    "kiosk": "Stations and kiosks",
     "staff": "Staff accounts and logins", "setup": "Event setup", "liaison": "Liaison invitations",
     "lists": "Delegate lists",
 }
@@ -112,6 +113,13 @@ _ACTIONS = [
            "sent a liaison invitation to {object}"),
     Action("invitation.revoked", "liaison", "Liaison invitation withdrawn",
            "withdrew the liaison invitation of {object}"),
+    Action("station.set_up", "kiosk", "Desk station set up", "set up {object}"),
+    Action("station.changed", "kiosk", "Desk station changed", "changed {object}"),
+    Action("kiosk.opened", "kiosk", "Kiosk opened", "opened a self-service kiosk on {object}"),
+    Action("kiosk.closed", "kiosk", "Kiosk closed", "closed the self-service kiosk on {object}"),
+    Action("kiosk.found", "kiosk", "Found at a kiosk", "found {object} at a kiosk"),
+    Action("kiosk.refused", "kiosk", "Sent from a kiosk to the desk",
+           "sent {object} to the desk"),
     Action("delegates.imported", "lists", "Delegate list imported", "imported a delegate list into {object}"),
     Action("delegates.exported", "lists", "Delegate list exported", "exported the delegate list of {object}"),
 ]
@@ -119,6 +127,7 @@ ACTIONS = {action.code: action for action in _ACTIONS}
 
 #: Who else acts, besides staff accounts: the "who" filter's other choices.
 OTHER_ACTORS = {"applicant": "Applicants (their own application)", "liaison": "Liaison officers",
+                "kiosk": "Delegates at a self-service kiosk",
                 "cli": "The command line", "anonymous": "Not logged in (failed logins)"}
 
 # Shown as "changed" whatever they hold: the trail is read by more people than need them.
@@ -147,6 +156,8 @@ _LABELS = {
     "self_service": "On the public form", "default_zones": "Default zones",
     "needs_clearance": "Needs clearance", "max_members": "Cap", "zone": "Zone",
     "single_entry": "Single entry", "directions": "Directions",
+    "station": "Station", "job": "Print job", "kiosk": "At a kiosk", "printer_queue": "Printer",
+    "sheet": "Sheet", "back": "Both sides", "by": "Found by",
 }
 _TIMES = {"expires_at", "revoked_at", "registration_opens_at", "registration_closes_at"}
 _TITLED = {"status": DelegateStatus, "role": StaffRole, "directions": DoorDirections,
@@ -252,7 +263,7 @@ def _matching(f: TrailFilters) -> Select:
 def _by_actor(actor: str):
     if actor.isdigit():
         return AuditEvent.actor_id == int(actor)
-    if actor in ("liaison", "cli"):
+    if actor in ("liaison", "cli", "kiosk"):
         return AuditEvent.actor.like(f"{actor}:%")
     return AuditEvent.actor == actor
 
@@ -380,13 +391,19 @@ def _scans(ids: list[int]) -> dict[int, _Named]:
     return named
 
 
+def _stations(ids: list[int]) -> dict[int, _Named]:
+    rows = db.session.execute(select(Station.id, Station.name, Station.event_id)
+                              .where(Station.id.in_(ids)))
+    return {row.id: _Named(f"station {row.name}", row.event_id) for row in rows}
+
+
 _NAMERS = {
     _type_of(Delegate): _delegates, _type_of(Badge): _badges, _type_of(StaffUser): _staff,
     _type_of(Event): _events, _type_of(Zone): _parts(Zone, "zone"),
     _type_of(Category): _parts(Category, "category"),
     _type_of(Checkpoint): _parts(Checkpoint, "checkpoint"), _type_of(Delegation): _delegations,
     _type_of(DelegationInvitation): _invitations, _type_of(SigningKey): _signing_keys,
-    _type_of(Scan): _scans,
+    _type_of(Scan): _scans, _type_of(Station): _stations,
 }
 
 
@@ -414,6 +431,8 @@ def _who(entry: AuditEvent) -> str:
         return f"Liaison officer {rest}"
     if kind == "cli":
         return f"Command line ({rest})"
+    if kind == "kiosk":
+        return f"A delegate at kiosk {rest}"
     if kind == "staff":
         return rest
     return {"applicant": "The applicant", "anonymous": "Someone not logged in"}.get(entry.actor, entry.actor)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from badges import RenderReport
 
 from ..extensions import db
-from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event
+from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event, PrintJob, Station
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import MAX_BADGE_VERSION, sign_badge_code
 from .errors import InvalidState
 from .keys import current_signing_key, private_key
 from .locking import lock_badge, lock_badges, lock_delegate, lock_delegates
+from . import printers
 from .people import normalise_document_number
 from .printing import render_badge_pdf
 from .revisions import check_seen
@@ -41,6 +42,8 @@ class PrintedBadges:
     badges: list[Badge]
     pdf: bytes
     report: RenderReport
+    #: The job a station's printer took; None when the PDF goes to the browser.
+    job: PrintJob | None = None
 
 
 def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
@@ -57,9 +60,9 @@ def issue_badge(delegate: Delegate, actor: Actor) -> Badge:
 
 
 def print_badge(delegate: Delegate, actor: Actor, *, seen_revision: int,
-                back: bool = False) -> PrintedBadges:
+                back: bool = False, station: Station | None = None) -> PrintedBadges:
     """Print this person's badge as the desk saw it: the current one if it is still at the
-    desk, else a first one.
+    desk, else a first one; to the station's printer when it has one.
 
     A badge already handed over is never printed again with the same code: two
     live copies would exist. Replace it instead (the old one then stops working).
@@ -68,11 +71,39 @@ def print_badge(delegate: Delegate, actor: Actor, *, seen_revision: int,
     check_seen(delegate, seen_revision)
     _require_printable(delegate)
     badge = delegate.current_badge or _new_badge(delegate, actor)
-    return _print(delegate.event, [badge], actor, back=back)
+    return _print(delegate.event, [badge], actor, back=back, station=station)
+
+
+def print_at_kiosk(delegate: Delegate, station: Station, actor: Actor) -> PrintedBadges:
+    """A delegate prints their own first badge at a kiosk, to its printer.
+
+    Nobody checked their passport: the badge stays printed, not handed over, so doors
+    refuse it until the desk hands it over after the identity check."""
+    delegate = lock_delegate(delegate)
+    reason = why_not_at_kiosk(delegate, station)
+    if reason:
+        raise InvalidState("This badge cannot be printed at a kiosk; please go to the "
+                           "accreditation desk.", code=reason)
+    return _print(delegate.event, [_new_badge(delegate, actor)], actor, station=station,
+                  kiosk=True)
+
+
+def why_not_at_kiosk(delegate: Delegate, station: Station) -> str | None:
+    """Why a kiosk sends this person to the desk (a stable code), or None if it may print."""
+    if delegate.event_id != station.event_id:
+        return "other_event"
+    if why_no_badge(delegate):
+        return "not_ready"
+    # A first badge only: replacing one is the desk's decision, with a reason.
+    if delegate.badges:
+        return "has_badge"
+    if not station.printer_queue:
+        return "no_printer"
+    return None
 
 
 def reprint_badge(delegate: Delegate, reason: str, actor: Actor, *, seen_revision: int,
-                  back: bool = False) -> PrintedBadges:
+                  back: bool = False, station: Station | None = None) -> PrintedBadges:
     """Replace the current badge and print the new one: the old code stops working at every door now."""
     if reason not in REPRINT_REASONS:
         raise InvalidState("Choose why the badge is being replaced.", field="reason")
@@ -83,7 +114,7 @@ def reprint_badge(delegate: Delegate, reason: str, actor: Actor, *, seen_revisio
     if old is None:
         raise InvalidState(f"{delegate.printed_name} has no badge to replace.")
     _revoke(lock_badge(old), reason, actor)
-    return _print(delegate.event, [_new_badge(delegate, actor)], actor, back=back)
+    return _print(delegate.event, [_new_badge(delegate, actor)], actor, back=back, station=station)
 
 
 def print_run(event: Event, delegates: list[Delegate], actor: Actor, *, sheet: str | None = None,
@@ -104,9 +135,14 @@ def print_run(event: Event, delegates: list[Delegate], actor: Actor, *, sheet: s
 
 
 def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None = None,
-           back: bool = False) -> PrintedBadges:
+           back: bool = False, station: Station | None = None,
+           kiosk: bool = False) -> PrintedBadges:
     """Render and mark printed in one transaction, holding the badges: a hand-over at another
-    desk waits until this print is recorded, and a print never follows a hand-over."""
+    desk waits until this print is recorded, and a print never follows a hand-over.
+
+    With a station's printer, the badge counts as printed only once the printer's queue took
+    the job: a refusal raises before anything is kept (the caller rolls back), and a job whose
+    record cannot be kept is withdrawn from the queue."""
     db.session.flush()
     badges = lock_badges(badges)
     for badge in badges:
@@ -116,15 +152,38 @@ def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None
             raise InvalidState(
                 f"Badge {badge.serial} was handed over to {badge.delegate.printed_name}; printing "
                 "it again would make a second working copy. Replace the badge instead.")
-    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back)
+    queue = station.printer_queue if station else ""
+    if queue:
+        sheet, back = station.sheet or None, back or station.back
+    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back,
+                                   layout=station.layout if queue else None)
+    job = None
+    if queue:
+        job = PrintJob(station=station, badge=badges[0], queue=queue,
+                       submitted_by_id=actor.user.id if actor.user else None,
+                       from_kiosk=kiosk,
+                       job=printers.submit(queue, pdf, _job_title(event, badges)))
+        db.session.add(job)
     now = utcnow()
     for badge in badges:
         first = badge.printed_at is None
         badge.printed_at = now
+        where = {"station": station.name, "job": job.job, **({"kiosk": True} if kiosk else {})} \
+            if job else {}
         record(actor, "badge.printed" if first else "badge.printed_again", badge,
-               after={"serial": badge.serial})
-    db.session.commit()
-    return PrintedBadges(badges, pdf, report)
+               after={"serial": badge.serial, **where})
+    try:
+        db.session.commit()
+    except Exception:
+        if job:
+            printers.cancel(job.job)
+        raise
+    return PrintedBadges(badges, pdf, report, job)
+
+
+def _job_title(event: Event, badges: list[Badge]) -> str:
+    """The job's name in the print queue: the serial only, no personal data on the spooler."""
+    return f"{event.slug}-{badges[0].serial}" + (f"-and-{len(badges) - 1}" if len(badges) > 1 else "")
 
 
 def hand_over_badge(badge: Badge, actor: Actor, *, seen_revision: int) -> None:

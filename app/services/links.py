@@ -1,5 +1,5 @@
 """The one place that signs and checks private links: an applicant's status page
-and a liaison officer's delegation page.
+and a liaison officer's delegation page; and the kiosk code of an approval e-mail.
 
 A link carries a token signed with the app's secret key (itsdangerous), so it
 cannot be forged or altered, and it expires. The status token binds the
@@ -8,7 +8,11 @@ invitation's id to its random nonce, and the invitation can also be revoked.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import base64
+import hashlib
+import hmac
+import struct
+from datetime import date, timedelta
 
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -20,6 +24,11 @@ from .errors import ServiceError
 
 STATUS_SALT = "lanyard.status-link"
 INVITATION_SALT = "lanyard.liaison-invitation"
+KIOSK_SALT = b"lanyard.kiosk-code"
+# "K1" then Base32 of (delegate id, last valid day, MAC): upper-case letters and digits only,
+# so a keyboard-wedge scanner types it right on any keyboard layout (and QR packs it small).
+KIOSK_PREFIX = "K1"
+_EPOCH = date(1970, 1, 1)
 
 
 class LinkRefused(ServiceError):
@@ -87,6 +96,47 @@ def invitation_for_token(token: str) -> DelegationInvitation:
         raise LinkRefused("This invitation has expired. Contact the organisers for a new one.",
                           code="link_expired")
     return invitation
+
+
+def kiosk_code(delegate: Delegate) -> str:
+    """The code an approved delegate scans (or types) at a kiosk to print their badge: it
+    names them, cannot be made without the app's secret, and stops working the day after
+    the event (LANYARD_KIOSK_CODE_DAYS_AFTER)."""
+    last_day = delegate.event.ends_on + timedelta(
+        days=int(current_app.config.get("LANYARD_KIOSK_CODE_DAYS_AFTER", 1)))
+    body = struct.pack(">IH", delegate.id, (last_day - _EPOCH).days)
+    return KIOSK_PREFIX + base64.b32encode(body + _kiosk_mac(body, delegate.reference)).decode()
+
+
+def looks_like_kiosk_code(text: str) -> bool:
+    return "".join(text.split()).upper().startswith(KIOSK_PREFIX)
+
+
+def delegate_for_kiosk_code(text: str, today: date) -> Delegate:
+    """The delegate a kiosk code names, or LinkRefused (damaged, forged or expired)."""
+    code = "".join(text.split()).upper().removeprefix(KIOSK_PREFIX)
+    refused = LinkRefused("This code cannot be read. Please go to the accreditation desk.")
+    try:
+        raw = base64.b32decode(code)
+    except (ValueError, TypeError):
+        raise refused from None
+    if len(raw) != 20:
+        raise refused
+    body, mac = raw[:6], raw[6:]
+    delegate_id, last_day = struct.unpack(">IH", body)
+    delegate = db.session.get(Delegate, delegate_id) if 0 < delegate_id < 2**31 else None
+    # The MAC binds the reference too: an id reused after a deletion opens nobody else.
+    if delegate is None or not hmac.compare_digest(mac, _kiosk_mac(body, delegate.reference)):
+        raise refused
+    if today > _EPOCH + timedelta(days=last_day):
+        raise LinkRefused("This code has expired. Please go to the accreditation desk.",
+                          code="link_expired")
+    return delegate
+
+
+def _kiosk_mac(body: bytes, reference: str) -> bytes:
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), KIOSK_SALT, hashlib.sha256).digest()
+    return hmac.new(key, body + reference.encode(), hashlib.sha256).digest()[:14]
 
 
 def external_url(endpoint: str, **values) -> str:

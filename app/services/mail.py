@@ -20,7 +20,10 @@ class MailError(RuntimeError):
     """The message could not be handed to the mail server."""
 
 
-def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
+def build_message(to: str, subject: str, template: str, *, images: dict[str, bytes] | None = None,
+                  **context) -> EmailMessage:
+    """`images` are PNGs shown inside the HTML part: the template names each `cid:<key>`
+    through the `cids` it is given."""
     message = EmailMessage()
     message["From"] = current_app.config["LANYARD_MAIL_FROM"]
     message["To"] = to
@@ -28,7 +31,14 @@ def build_message(to: str, subject: str, template: str, **context) -> EmailMessa
     message["Message-ID"] = make_msgid(domain="lanyard")
     message["Date"] = datetime.now(timezone.utc)
     message.set_content(render_template(f"emails/{template}.txt", **context))
-    message.add_alternative(render_template(f"emails/{template}.html", **context), subtype="html")
+    cids = {key: make_msgid(domain="lanyard") for key in images or {}}
+    message.add_alternative(render_template(f"emails/{template}.html", **context,
+                                            cids={k: v.strip("<>") for k, v in cids.items()}),
+                            subtype="html")
+    html = message.get_payload()[1]
+    for key, png in (images or {}).items():
+        html.add_related(png, "image", "png", cid=cids[key], filename=f"{key}.png",
+                         disposition="inline")
     return message
 
 

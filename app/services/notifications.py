@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..models import Delegate, DelegateStatus, DelegationInvitation
-from .links import external_url, invitation_token, status_link_lifetime, status_token
+from .links import external_url, invitation_token, kiosk_code, status_link_lifetime, status_token
 from .mail import MailError, send_mail
 
 # What applicants are told, by state: never which office held them up, nor a security reason.
@@ -37,9 +37,27 @@ def notify_decision(delegate: Delegate) -> bool:
     template, subject = _DECISIONS.get(delegate.status, (None, None))
     if template is None:
         return False
+    extra = {}
+    if delegate.status is DelegateStatus.READY:
+        # Scanned (or typed) at a self-service kiosk to print the badge.
+        code = kiosk_code(delegate)
+        extra = {"kiosk_code": code, "images": {"kiosk": qr_png(code)}}
     return _send(delegate.email, f"{subject} ({delegate.reference})", template,
                  person=delegate, event=delegate.event, link=status_url(delegate),
-                 link_days=status_link_lifetime().days)
+                 link_days=status_link_lifetime().days, **extra)
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code as a PNG for an e-mail, big enough for a kiosk's scanner to read off a phone."""
+    import io
+
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
+    code.add_data(text)
+    out = io.BytesIO()
+    code.make_image().save(out)
+    return out.getvalue()
 
 
 def notify_invitation(invitation: DelegationInvitation) -> bool:

@@ -106,12 +106,13 @@ def category_layouts(event: Event, sheet: str | None = None) -> dict[str, str]:
 
 
 def render_badge_pdf(event: Event, badges: Iterable[Badge], *, sheet: str | None = None,
-                     back: bool = False) -> tuple[bytes, RenderReport]:
-    """The PDF for these badges, each in its category's layout, and what to look at."""
+                     back: bool = False, layout: str | None = None) -> tuple[bytes, RenderReport]:
+    """The PDF for these badges, each in its category's layout (or all in `layout`, the stock a
+    station's printer is loaded with), and what to look at."""
     out = io.BytesIO()
     report = render_badges((badge_data(b) for b in badges), out, event=event_info(event),
-                           sheet=sheet or None, back=back,
-                           layouts_by_category=category_layouts(event, sheet))
+                           sheet=sheet or None, back=back, layout=layout or None,
+                           layouts_by_category=None if layout else category_layouts(event, sheet))
     return out.getvalue(), report
 
 

@@ -48,12 +48,13 @@ class DelegateStatus(_Coded):
 
 
 class BadgeState(_Coded):
-    """Where a person's badge is, as the liaison officer and the applicant follow it."""
+    """Where a person's working badge is: the desk, the liaison officer and the applicant
+    follow it in the same words."""
 
     NOT_APPROVED = "not_approved"
     NOT_PRINTED = "not_printed"
-    READY_FOR_COLLECTION = "ready_for_collection"
-    COLLECTED = "collected"
+    PRINTED = "printed"
+    HANDED_OVER = "handed_over"
 
 
 class SubmittedBy(_Coded):
@@ -73,15 +74,6 @@ class StaffRole(_Coded):
     DOOR = "door"
     #: The host's security office: door overrides, the scan log, who is inside.
     SECURITY = "security"
-
-
-class BadgeState(_Coded):
-    """Where a person's working badge is, as the desk sees it."""
-
-    NONE = "none"
-    ISSUED = "issued"
-    PRINTED = "printed"
-    HANDED_OVER = "handed_over"
 
 
 class ScanDirection(_Coded):
@@ -163,8 +155,8 @@ _TITLES = {
     BadgeState: {
         BadgeState.NOT_APPROVED.value: "No badge until approved",
         BadgeState.NOT_PRINTED.value: "Not yet printed",
-        BadgeState.READY_FOR_COLLECTION.value: "Printed, ready for collection",
-        BadgeState.COLLECTED.value: "Collected",
+        BadgeState.PRINTED.value: "Printed, ready for collection",
+        BadgeState.HANDED_OVER.value: "Collected",
     },
     SubmittedBy: {
         SubmittedBy.APPLICANT.value: "The applicant",
@@ -178,12 +170,6 @@ _TITLES = {
         StaffRole.DESK.value: "Front desk",
         StaffRole.DOOR.value: "Door staff",
         StaffRole.SECURITY.value: "Security office",
-    },
-    BadgeState: {
-        BadgeState.NONE.value: "No badge",
-        BadgeState.ISSUED.value: "Issued, not printed",
-        BadgeState.PRINTED.value: "Printed, at the desk",
-        BadgeState.HANDED_OVER.value: "Handed over",
     },
     ScanDirection: {
         ScanDirection.IN.value: "Entry",

@@ -252,13 +252,14 @@ def why_no_badge(delegate: Delegate) -> str | None:
 
 
 def badge_state(delegate: Delegate) -> BadgeState:
-    """Where the person's working badge is: none, issued, printed at the desk, or handed over."""
+    """Where the person's working badge is: none until approved, not yet printed, printed and
+    waiting at the desk, or handed over."""
     badge = delegate.current_badge
     if badge is None:
-        return BadgeState.NONE
+        return BadgeState.NOT_PRINTED if delegate.status is DelegateStatus.READY else BadgeState.NOT_APPROVED
     if badge.handed_over_at is not None:
         return BadgeState.HANDED_OVER
-    return BadgeState.PRINTED if badge.printed_at is not None else BadgeState.ISSUED
+    return BadgeState.PRINTED if badge.printed_at is not None else BadgeState.NOT_PRINTED
 
 
 def is_out(badge: Badge | None) -> bool:

@@ -66,10 +66,10 @@ def progress_of(people: list[Delegate]) -> list[Progress]:
         if person.status is DelegateStatus.READY:
             state = BadgeState.NOT_PRINTED
             if badge is not None and badge.handed_over_at is not None:
-                state, at = BadgeState.COLLECTED, badge.handed_over_at
+                state, at = BadgeState.HANDED_OVER, badge.handed_over_at
                 to = receivers.get(badge.id, "")
                 by = person.printed_name if to in ("", "holder") else to
             elif badge is not None and badge.printed_at is not None:
-                state = BadgeState.READY_FOR_COLLECTION
+                state = BadgeState.PRINTED
         result.append(Progress(person, state, by, at, missing_from(person)))
     return result

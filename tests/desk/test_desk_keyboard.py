@@ -42,7 +42,7 @@ def test_a_clerk_finds_a_folded_name_while_typing_prints_with_p_and_hands_over_w
     hits = page.locator("#desk-results li[role=option]")
     expect(hits).to_have_count(1)
     expect(hits.first).to_contain_text("Nguyễn Thị Thu Hằng")
-    expect(hits.first).to_contain_text("No badge")
+    expect(hits.first).to_contain_text("Not yet printed")
     assert page.evaluate("() => window.stillThisPage === true")  # no page load while typing
 
     # Down to the hit, P: the badge is issued and printed in a new tab.
@@ -58,7 +58,7 @@ def test_a_clerk_finds_a_folded_name_while_typing_prints_with_p_and_hands_over_w
     expect(search).to_be_focused()
     search.fill("")
     page.keyboard.type("HẰNG")
-    expect(hits.first).to_contain_text("Printed, at the desk")
+    expect(hits.first).to_contain_text("Printed, ready for collection")
     page.keyboard.press("ArrowDown")
     expect(hits.first).to_be_focused()
     page.keyboard.press("h")

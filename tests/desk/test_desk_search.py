@@ -109,7 +109,7 @@ def test_each_hit_shows_photo_state_badge_state_and_what_the_desk_can_do_next(
     # Ready to print first, then the rest.
     assert page.index("Rahmawati") < page.index("Nurhaliza")
     assert f"/desk/people/{ready.id}/photo" in page
-    assert "Ready to print" in page and "No badge" in page and "print the badge" in page
+    assert "Ready to print" in page and "Not yet printed" in page and "print the badge" in page
     assert f'action="/desk/people/{ready.id}/print"' in page
     assert f'action="/desk/people/{waiting.id}/print"' not in page
     assert "only people approved" in page  # why the other one gets no badge yet

@@ -58,8 +58,8 @@ def test_each_member_shows_the_state_of_the_badge_and_who_collected_it(client, e
     page = client.get(link).get_data(as_text=True)
     states = {name: re.search(r'data-badge-state="([a-z_]+)"', row).group(1)
               for name, row in rows(page).items()}
-    assert states == {"Anong": "not_approved", "Boon": "not_printed", "Chai": "ready_for_collection",
-                      "Dara": "collected", "Ekkachai": "collected"}
+    assert states == {"Anong": "not_approved", "Boon": "not_printed", "Chai": "printed",
+                      "Dara": "handed_over", "Ekkachai": "handed_over"}
     table = rows(page)
     assert "Printed, ready for collection" in table["Chai"]
     assert "Not yet printed" in table["Boon"]

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Badge, Delegate, DelegateStatus, Delegation
 from ..models.search_text import fold
 from .codes import clean_reference
+from .countries import country_name
 
 
 # A badge serial as printed, "B000123-2", or its first part.
@@ -77,7 +78,7 @@ def _word_matches(word: str):
 def _delegations_by_word(words: list[str]) -> dict[str, list[int]]:
     """For each word, the delegations it names: their country code, or part of their name.
     A few dozen rows: folded here rather than kept in a column of their own."""
-    rows = db.session.execute(select(Delegation.id, Delegation.country, Delegation.name)).all()
-    folded = [(row.id, row.country.lower(), fold(row.name)) for row in rows]
+    rows = db.session.execute(select(Delegation.id, Delegation.country)).all()
+    folded = [(row.id, row.country.lower(), fold(country_name(row.country))) for row in rows]
     return {word: [id_ for id_, code, name in folded if word == code or word in name]
             for word in words}

@@ -112,7 +112,7 @@ def test_a_reprint_to_a_stopped_printer_keeps_the_old_badge_working(client, even
         use_station(client, set_up_station(client, printer_queue=queue))
         action = f"/desk/people/{person.id}/reprint"
         fields = hidden_fields(client, f"/desk/people/{person.id}", action)
-        page = client.post(action, data={**fields, "reason": "damaged"},
+        page = client.post(action, data={**fields, "reason": "damaged", "confirm": "y"},
                            follow_redirects=True).get_data(as_text=True)
     assert "is stopped" in page
     assert old.revoked_at is None and person.current_badge.id == old.id

@@ -140,7 +140,7 @@ def test_unknown_forged_and_other_events_codes_print_nothing(app, client, event,
     other_event = events.create_event(events.EventDetails(
         slug="other", name="Other meeting", starts_on=date.today(), ends_on=date.today(),
         timezone="Asia/Kuala_Lumpur"), actor)
-    events.add_delegation(other_event, "SG", "Singapore", None, actor)
+    events.add_delegation(other_event, "SG", None, actor)
     events.add_category(other_event, "D", "Delegate", "#D32F2F", True, [], actor)
     stranger = make_person(other_event, stage="approved", country="SG", given_name="Tan",
                            family_name="Wei Ming")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -137,6 +138,30 @@ def test_a_checkpoint_without_single_entry_lets_people_in_again(event, door):
     main.single_entry = False
     db.session.commit()
     assert door(badge.code)["verdict"] == door(badge.code)["verdict"] == "accepted"
+
+
+# What one accepted scan asks the database: the door account, the checkpoint, the signing key
+# with the badge and all the answer shows of its holder, the holder's lock, whether they are
+# inside, and the scan written. Transactions begin and end around it (SQLite's BEGIN not counted).
+ACCEPTED_SCAN_QUERIES = 6
+
+
+def test_an_accepted_scan_asks_the_database_a_fixed_number_of_times(event, door):
+    first, second = badged(event), badged(event, email="other@example.kh")
+    door(first.code, checkpoint="PLENARY")  # the worker's first scan loads what it keeps
+    code = second.code
+    statements = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        if statement.split(None, 1)[0].upper() != "BEGIN":
+            statements.append(statement)
+    sa_event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = door(code, checkpoint="PLENARY", nonce="scan-0002-abcdef")
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", listener)
+    assert result["verdict"] == "accepted" and result["person"]["zones"]
+    assert len(statements) <= ACCEPTED_SCAN_QUERIES, "\n".join(statements)
 
 
 def test_an_offline_scan_keeps_its_original_time(event, door):

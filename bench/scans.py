@@ -12,7 +12,8 @@ as door devices are (session cookie and CSRF header). Each rate sends for --seco
 entries, exits, second entries (already_inside), revoked, forged and wrong-zone badges at the
 main entrance and the plenary hall. The generator is open-loop: each request leaves at its
 scheduled time whether or not earlier ones came back, and its latency counts from that time,
-so a slow server shows as latency rather than as a lower offered rate.
+so a slow server shows as latency rather than as a lower offered rate. Requests not answered
+within 5 s, and those due while 100 others still wait (not sent), count as errors.
 
 --baseline-ref REF also serves the app as it was at git commit REF (same database, same
 gunicorn settings) and alternates both at every rate, so the ratios come from one run on the
@@ -54,6 +55,9 @@ MIX = {"entry": 44, "exit": 30, "again": 5, "revoked": 7, "forged": 7, "wrong_zo
 CHECKPOINTS = {"MAIN": None, "PLENARY": "1"}  # checkpoint: the zone it guards (None: venue)
 # A request not answered by then counts as an error (the server still does the work).
 REQUEST_TIMEOUT = 5.0
+# Requests waiting for an answer at most; one due while this many wait is not sent and counts
+# as an error, so an overloaded server's queue stays short and the next rate starts clean.
+MAX_OUTSTANDING = 100
 
 
 # ---------------------------------------------------------------------------- database and data
@@ -293,10 +297,13 @@ class Crowd:
 
 # ---------------------------------------------------------------------------- the generator
 
+NOT_SENT = -1
+
+
 @dataclass
 class Result:
     latency: float  # seconds from the scheduled send time to the end of the answer
-    status: int  # 0: no answer (connection error or timeout)
+    status: int  # 0: no answer (connection error or timeout), NOT_SENT: too many waiting
     verdict: str
     expected: str
 
@@ -340,12 +347,17 @@ async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, 
             status, verdict = 0, ""
         results.append(Result(loop.time() - due, status, verdict, expected))
 
-    tasks = []
+    tasks = set()
     for i, (at, body, expected) in enumerate(schedule):
         delay = start + at - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(i, at, body, expected)))
+        if len(tasks) >= MAX_OUTSTANDING:
+            results.append(Result(float("nan"), NOT_SENT, "", expected))
+            continue
+        task = asyncio.create_task(one(i, at, body, expected))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
     await asyncio.gather(*tasks)
     return results, loop.time() - start
 
@@ -359,7 +371,11 @@ def wait_until_drained(base: str, door: Door, longest: float = 60) -> float:
         request = urllib.request.Request(f"{base}/api/v1/door/session",
                                          headers={"Cookie": door.cookie})
         sent = time.monotonic()
-        urllib.request.urlopen(request, timeout=longest).read()
+        try:
+            urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT).read()
+        except OSError:
+            quick = 0
+            continue
         quick = quick + 1 if time.monotonic() - sent < 0.05 else 0
         time.sleep(0.1)
     return time.monotonic() - start
@@ -538,8 +554,9 @@ def main() -> None:
                     results, elapsed = asyncio.run(drive(base, doors, schedule))
                     wait_until_drained(base, doors[0])
                     table[label, rate] = measured = figures(results, rate, args.seconds, elapsed)
-                    # Requests a client gave up on were worked through as well: all count.
-                    measured.cpu_ms = (worker_cpu_seconds(process) - cpu) / len(results) * 1000
+                    # Requests a client gave up on were worked through as well: all sent count.
+                    sent = sum(1 for r in results if r.status != NOT_SENT)
+                    measured.cpu_ms = (worker_cpu_seconds(process) - cpu) / sent * 1000
                     loads.append(os.getloadavg()[0])
 
             threads = f" of {args.threads} threads" if args.threads > 1 else ""

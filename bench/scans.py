@@ -1,8 +1,8 @@
-"""Door scans under load: POST /api/v1/scans served by gunicorn (two workers) on PostgreSQL,
-driven on loopback at fixed request rates, and the time to verify one badge signature in
-Python and in the door page's JavaScript (headless Chromium).
+"""Door scans under load: POST /api/v1/scans served by gunicorn (two workers of four threads)
+on PostgreSQL, driven on loopback at fixed request rates, and the time to verify one badge
+signature in Python and in the door page's JavaScript (headless Chromium).
 
-    python bench/scans.py [--rates 50,100,200] [--seconds 10] [--people 3000]
+    python bench/scans.py [--rates 50,100,200] [--seconds 10] [--people 3000] [--threads 4]
                           [--database-url postgresql://postgres@127.0.0.1:5432/lanyard_bench_scans]
                           [--baseline-ref REF] [--browser-verifies 2000] [--no-browser]
 
@@ -506,8 +506,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="seconds of sending per rate")
     parser.add_argument("--people", type=int, default=3000, help="people with live badges")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads per gunicorn worker (above 1: the gthread worker)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per gunicorn worker, as README's deployment serves it "
+                             "(1: the sync worker)")
     parser.add_argument("--baseline-ref", help="also serve the app as of this git commit")
     parser.add_argument("--python-verifies", type=int, default=5000)
     parser.add_argument("--browser-verifies", type=int, default=2000)

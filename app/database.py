@@ -77,3 +77,15 @@ def hold_write_lock() -> None:
         raise RuntimeError("Take the write lock before changing anything in this transaction.")
     session.rollback()  # it only read: nothing is lost, and every object reloads current data
     session.connection(execution_options={_WRITER: True})
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, leaving what the transaction loaded as it is instead of expired, so an answer
+    built from what it decided reads no row again."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
+from ..database import commit_keeping_loaded
 from ..extensions import db
 from ..models import (Badge, Checkpoint, Delegate, DelegateStatus, Event, Scan, ScanDirection,
                       ScanFlag, ScanVerdict, SigningKey)
@@ -35,6 +37,9 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 # A supervisor lets a refused person through while they are still standing at the door.
 OVERRIDE_WINDOW = timedelta(minutes=15)
 SERIAL = re.compile(r"B(\d{6,8})-(\d{1,3})")
+# What the rules and the door's answer read of a badge's holder, loaded with the badge.
+_HOLDER = joinedload(Badge.delegate).options(
+    joinedload(Delegate.category), joinedload(Delegate.event), joinedload(Delegate.zones))
 
 
 class NonceReused(ServiceError):
@@ -89,11 +94,6 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
                            code="bad_time", field="scanned_at")
     raw_code = (raw_code or "")[:256]
     staff_id = actor.user.id if actor.user else None
-    if nonce:
-        earlier = db.session.scalar(select(Scan).where(Scan.nonce == nonce))
-        if earlier is not None:
-            return _replay(earlier, checkpoint, raw_code, direction, staff_id)
-
     badge, refusal = _read(checkpoint, raw_code, manual)
     entered = None
     if badge is not None:
@@ -112,16 +112,18 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
                 manual=manual, offline=offline,
                 server_verdict=decided if offline and decided is not verdict else None)
     _move_and_flag(scan, decided, entered)
+    db.session.add(scan)
     try:
-        with db.session.begin_nested():
-            db.session.add(scan)
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
-        # The same nonce arrived twice at once: the first one wins.
+        # A nonce seen before (a retry, or the same scan sent twice at once): the first one
+        # wins. The unique index finds it, so a new nonce costs no query of its own.
         db.session.rollback()
-        earlier = db.session.scalar(select(Scan).where(Scan.nonce == nonce))
+        earlier = db.session.scalar(select(Scan).where(Scan.nonce == nonce)) if nonce else None
+        if earlier is None:
+            raise
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
-    db.session.commit()
+    commit_keeping_loaded()  # the answer shows what was decided: nothing to read back
     return _outcome(scan, entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
 
 
@@ -195,9 +197,9 @@ def badge_by_serial(event_id: int, serial: str) -> tuple[Badge | None, ScanVerdi
     match = SERIAL.fullmatch(clean_scanned_code(serial))
     if match is None:
         return None, ScanVerdict.UNKNOWN_CODE
-    badge = db.session.scalar(select(Badge).join(Badge.delegate).where(
+    badge = db.session.execute(select(Badge).join(Badge.delegate).where(
         Badge.id == int(match.group(1)), Badge.version == int(match.group(2)),
-        Delegate.event_id == event_id))
+        Delegate.event_id == event_id).options(_HOLDER)).unique().scalar()
     return (badge, None) if badge is not None else (None, ScanVerdict.UNKNOWN_CODE)
 
 
@@ -219,12 +221,18 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerd
         return None, ScanVerdict.UNKNOWN_CODE
     if code.event_id != event_id:
         return None, ScanVerdict.INVALID_SIGNATURE
-    key = db.session.scalar(select(SigningKey).where(
-        SigningKey.event_id == event_id, SigningKey.number == code.key_number))
+    # The key and the badge it signed, in one query. The key row is read at every scan rather
+    # than kept by the process (its parsed public key is): a key an admin retires stops its
+    # badges at every door and in every worker at once.
+    found = db.session.execute(
+        select(SigningKey, Badge)
+        .outerjoin(Badge, (Badge.id == code.badge_id) & (Badge.signing_key_id == SigningKey.id))
+        .where(SigningKey.event_id == event_id, SigningKey.number == code.key_number)
+        .options(_HOLDER)).unique().first()
+    key, badge = found if found is not None else (None, None)
     if key is None or key.retired_at is not None or not code.verify(public_key(key.public_key)):
         return None, ScanVerdict.INVALID_SIGNATURE
-    badge = db.session.get(Badge, code.badge_id)
-    if badge is None or badge.version != code.badge_version or badge.signing_key_id != key.id:
+    if badge is None or badge.version != code.badge_version:
         return None, ScanVerdict.UNKNOWN_CODE  # signed here, but no such badge (a restored backup?)
     return badge, None
 

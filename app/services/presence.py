@@ -18,10 +18,11 @@ def _same_zone(zone_id: int | None):
 
 
 def last_move(delegate_id: int, zone_id: int | None) -> Scan | None:
-    """The newest scan that moved this person in or out of the zone."""
+    """The newest scan that moved this person in or out of the zone, with its checkpoint (a door
+    refusing a second entry says through which door the person entered)."""
     return db.session.scalar(select(Scan).where(
         Scan.delegate_id == delegate_id, _same_zone(zone_id), Scan.moved.is_not(None))
-        .order_by(Scan.id.desc()).limit(1))
+        .options(joinedload(Scan.checkpoint)).order_by(Scan.id.desc()).limit(1))
 
 
 def entry_if_inside(delegate_id: int, zone_id: int | None) -> Scan | None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from badges import RenderReport
 
 from ..extensions import db
-from ..models import Badge, Delegate, DelegateStatus, Event
+from ..models import Badge, Delegate, DelegateStatus, Event, PrintScope
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import MAX_BADGE_VERSION, sign_badge_code
@@ -85,27 +87,60 @@ def reprint_badge(delegate: Delegate, reason: str, actor: Actor, *, seen_revisio
     return _print(delegate.event, [_new_badge(delegate, actor)], actor, back=back)
 
 
-def print_run(event: Event, delegates: list[Delegate], actor: Actor, *, sheet: str | None = None,
-              back: bool = False) -> PrintedBadges:
-    """Badges for many people in one PDF, issuing first badges; all of them, or none.
+def issue_print_run_part(wanted: list[tuple[int, int]], actor: Actor, *,
+                         scope: PrintScope) -> tuple[list[Badge], list[dict]]:
+    """One file of a long print run, issued and marked printed as the desk does, in one short
+    transaction (the rendering comes after, outside it, so the desk never waits for a run).
 
-    One person who cannot print (no photo, badge handed over meanwhile) refuses the run.
-    """
+    `wanted` is (person id, the revision the run was chosen on). Each gets their badge still
+    at the desk, or a first one. Someone whose application changed since, or whose badge
+    moved on (handed over, printed elsewhere when only unprinted badges were asked for), is
+    skipped: returned as {"id", "name", "reason"}, never printed on stale data."""
+    seen = dict(wanted)
+    found = {d.id: d for d in db.session.scalars(select(Delegate).where(Delegate.id.in_(seen)))}
+    skipped = [{"id": i, "name": "", "reason": "No longer exists."} for i in seen if i not in found]
     badges = []
-    for delegate in lock_delegates(delegates):
-        _require_printable(delegate)
-        badge = delegate.current_badge
-        if is_out(badge):
-            raise InvalidState(f"Badge {badge.serial} of {delegate.printed_name} was handed over; "
-                               "replace it at the delegate's page instead.")
-        badges.append(badge or _new_badge(delegate, actor))
-    return _print(event, badges, actor, sheet=sheet, back=back)
+    for delegate in lock_delegates([found[i] for i in seen if i in found]):
+        reason = _why_skipped(delegate, seen[delegate.id], scope)
+        if reason:
+            skipped.append({"id": delegate.id, "name": delegate.printed_name, "reason": reason})
+        else:
+            badges.append(delegate.current_badge or _new_badge(delegate, actor))
+    if badges:
+        badges = _mark_printed(badges, actor)
+    db.session.commit()
+    return badges, skipped
+
+
+def _why_skipped(delegate: Delegate, seen_revision: int, scope: PrintScope) -> str | None:
+    if delegate.revision != seen_revision:
+        return "Changed after the print run was chosen; print from their page."
+    reason = why_no_badge(delegate)
+    if reason:
+        return reason
+    badge = delegate.current_badge
+    if is_out(badge):
+        return f"Badge {badge.serial} was handed over meanwhile."
+    printed = badge is not None and badge.printed_at is not None
+    if scope is PrintScope.UNPRINTED and printed:
+        return f"Badge {badge.serial} was printed meanwhile."
+    if scope is PrintScope.PRINTED and not printed:
+        return "No printed badge any more."
+    return None
 
 
 def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None = None,
            back: bool = False) -> PrintedBadges:
     """Render and mark printed in one transaction, holding the badges: a hand-over at another
     desk waits until this print is recorded, and a print never follows a hand-over."""
+    badges = _mark_printed(badges, actor)
+    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back)
+    db.session.commit()
+    return PrintedBadges(badges, pdf, report)
+
+
+def _mark_printed(badges: list[Badge], actor: Actor) -> list[Badge]:
+    """Hold the badges, check each may print, and record it; the caller commits."""
     db.session.flush()
     badges = lock_badges(badges)
     for badge in badges:
@@ -115,15 +150,13 @@ def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None
             raise InvalidState(
                 f"Badge {badge.serial} was handed over to {badge.delegate.printed_name}; printing "
                 "it again would make a second working copy. Replace the badge instead.")
-    pdf, report = render_badge_pdf(event, badges, sheet=sheet, back=back)
     now = utcnow()
     for badge in badges:
         first = badge.printed_at is None
         badge.printed_at = now
         record(actor, "badge.printed" if first else "badge.printed_again", badge,
                after={"serial": badge.serial})
-    db.session.commit()
-    return PrintedBadges(badges, pdf, report)
+    return badges
 
 
 def hand_over_badge(badge: Badge, actor: Actor, *, seen_revision: int) -> None:

@@ -1,12 +1,14 @@
 """Badge rendering speed: the renderer against a naive ReportLab baseline on
-the same 1,000 distinct delegates, p95 time for one badge alone, and peak
-memory of a 5,000-badge PDF streamed from a generator.
+the same 1,000 distinct delegates, p95 time for one badge alone, peak
+memory of a 5,000-badge PDF streamed from a generator, and a print run of
+20,000 badges on every core (files of 200, as the desk's print runs make them)
+with its speed against the same baseline and the peak memory of every process.
 
 The renderer draws the full badge (header with the event's logo, the delegation's
 flag, guilloche, microtext, hologram area, photo overprint, zones with names); the
 baseline still draws the plainer badge it was written for, so the ratio understates.
 
-    python bench/badges.py [--count 1000] [--stream 5000] [--single 200] [--rounds 3]
+    python bench/badges.py [--count 1000] [--stream 5000] [--single 200] [--rounds 3] [--run 20000]
 """
 from __future__ import annotations
 
@@ -188,6 +190,30 @@ def stream_run(count: int) -> None:
     print(f"{report.badges} {elapsed:.3f} {peak / 1024:.1f} {base_rss / 1024:.1f} {size / 1e6:.1f}")
 
 
+def print_run(count: int, per_file: int) -> None:
+    """Child process: `count` badges through the print run's pool into files of `per_file`;
+    prints badges, seconds, workers, files, peak RSS of this process and of the biggest worker."""
+    from badges.parallel import RenderPool
+    photos = [make_photo(i) for i in range(50)]
+
+    def files(tmp):
+        for start in range(0, count, per_file):
+            yield (os.path.join(tmp, f"badges-{start // per_file + 1:03d}.pdf"),
+                   [make_badge(i, with_marker(photos[i % len(photos)], i))
+                    for i in range(start, min(count, start + per_file))])
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        with RenderPool(event=EVENT) as pool:
+            done = sum(len(badges) for _, badges, _ in pool.render(files(tmp)))
+            workers = pool.workers
+        elapsed = time.perf_counter() - t
+        made = len(os.listdir(tmp))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{done} {elapsed:.3f} {workers} {made} {own:.1f} {worker:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -197,10 +223,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternating runs of each; the best of each counts (a shared machine's "
                              "load comes and goes)")
+    parser.add_argument("--run", type=int, default=20000, help="badges in the print run on every core")
+    parser.add_argument("--per-file", type=int, default=200, help="badges per file of the print run")
     parser.add_argument("--stream-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--run-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stream_child:
         stream_run(args.stream_child)
+        return
+    if args.run_child:
+        print_run(args.run_child, args.per_file)
         return
 
     print(f"generating {args.count} delegates with distinct photos ...", flush=True)
@@ -241,6 +273,11 @@ def main() -> None:
     child = subprocess.run([sys.executable, __file__, "--stream-child", str(args.stream)],
                            capture_output=True, text=True, check=True)
     n, s_time, peak, base, size = child.stdout.split()
+    child = subprocess.run([sys.executable, __file__, "--run-child", str(args.run),
+                            "--per-file", str(args.per_file)],
+                           capture_output=True, text=True, check=True)
+    r_n, r_time, r_workers, r_files, r_parent, r_worker = child.stdout.split()
+    run_rate = int(r_n) / float(r_time)
 
     print()
     print(f"CR80 portrait, photo, flag, Latin + native names, zones, security printing, QR (116-char "
@@ -252,6 +289,10 @@ def main() -> None:
     print(f"one badge     p50 {p50:.1f} ms, p95 {p95:.1f} ms  ({args.single} single-badge PDFs)")
     print(f"streamed      {n} badges in {float(s_time):.1f} s ({int(n) / float(s_time):.0f} badges/s), "
           f"peak RSS {float(peak):.0f} MB (process before render {float(base):.0f} MB), PDF {size} MB")
+    print(f"print run     {r_n} badges in {float(r_time):.1f} s: {run_rate:.1f} badges/s, "
+          f"{run_rate / (args.count / naive):.1f} x the naive baseline; {r_workers} worker processes, "
+          f"{r_files} files of {args.per_file}; peak RSS {float(r_parent):.0f} MB (parent), "
+          f"{float(r_worker):.0f} MB (largest worker)")
 
 
 if __name__ == "__main__":

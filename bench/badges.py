@@ -203,15 +203,16 @@ def print_run(count: int, per_file: int) -> None:
                     for i in range(start, min(count, start + per_file))])
 
     with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         with RenderPool(event=EVENT) as pool:
             done = sum(len(badges) for _, badges, _ in pool.render(files(tmp)))
             workers = pool.workers
         elapsed = time.perf_counter() - t
         made = len(os.listdir(tmp))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{done} {elapsed:.3f} {workers} {made} {own:.1f} {worker:.1f}")
+    print(f"{done} {elapsed:.3f} {workers} {made} {own:.1f} {children.ru_maxrss / 1024:.1f} {cpu:.3f}")
 
 
 def main() -> None:
@@ -249,14 +250,15 @@ def main() -> None:
         render_badges(badges[:20], io.BytesIO(), event=EVENT)
         naive_render(badges[:5], paths[:5], io.BytesIO())
 
-        fast = naive = float("inf")
+        fast = naive = naive_cpu = float("inf")
         for _ in range(args.rounds):
             t = time.perf_counter()
             render_badges(badges, os.path.join(tmp, "fast.pdf"), event=EVENT)
             fast = min(fast, time.perf_counter() - t)
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             naive_render(badges, paths, os.path.join(tmp, "naive.pdf"))
             naive = min(naive, time.perf_counter() - t)
+            naive_cpu = min(naive_cpu, time.process_time() - cpu)
         fast_size = os.path.getsize(os.path.join(tmp, "fast.pdf"))
         naive_size = os.path.getsize(os.path.join(tmp, "naive.pdf"))
 
@@ -276,8 +278,12 @@ def main() -> None:
     child = subprocess.run([sys.executable, __file__, "--run-child", str(args.run),
                             "--per-file", str(args.per_file)],
                            capture_output=True, text=True, check=True)
-    r_n, r_time, r_workers, r_files, r_parent, r_worker = child.stdout.split()
+    r_n, r_time, r_workers, r_files, r_parent, r_worker, r_cpu = child.stdout.split()
     run_rate = int(r_n) / float(r_time)
+    # A shared machine's load takes cores away at random: CPU seconds say what each side
+    # costs, whatever the load, and what the run does with the cores to itself.
+    naive_per_cpu, run_per_cpu = args.count / naive_cpu, int(r_n) / float(r_cpu)
+    cores = min(os.cpu_count() or 1, int(r_workers))
 
     print()
     print(f"CR80 portrait, photo, flag, Latin + native names, zones, security printing, QR (116-char "
@@ -293,6 +299,9 @@ def main() -> None:
           f"{run_rate / (args.count / naive):.1f} x the naive baseline; {r_workers} worker processes, "
           f"{r_files} files of {args.per_file}; peak RSS {float(r_parent):.0f} MB (parent), "
           f"{float(r_worker):.0f} MB (largest worker)")
+    print(f"CPU time      naive {naive_per_cpu:.1f} badges per CPU-second; print run {run_per_cpu:.1f} per "
+          f"CPU-second (parent and workers), so {cores * run_per_cpu:.0f} badges/s on {cores} idle "
+          f"cores: {cores * run_per_cpu / naive_per_cpu:.1f} x the naive baseline on one")
 
 
 if __name__ == "__main__":

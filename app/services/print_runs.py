@@ -16,6 +16,7 @@ from badges import LayoutError, load_sheet
 from badges.parallel import RenderPool
 
 from ..extensions import db
+from ..jobs import enqueue, job_folder
 from ..models import Category, Delegate, DelegateStatus, Event, Job, PrintScope, StaffUser
 from . import issuance
 from .audit import Actor
@@ -84,7 +85,6 @@ def start_print_run(event: Event, selection: Selection, actor: Actor, *, sheet: 
     people, _ = choose_people(event, selection)
     if not people:
         raise InvalidState("Nobody to print: no approved person matches.")
-    from ..jobs import enqueue
     return enqueue("print_run", actor=actor, event=event, total=len(people),
                    title=f"{len(people)} badges: {selection.describe(event)}",
                    event_id=event.id, people=[[p.id, p.revision] for p in people],
@@ -160,7 +160,6 @@ def files_of(sheet: str | None) -> int:
 def run_files(job: Job) -> list[Path]:
     """The PDF files a print run has made so far, in print order: what is downloaded, and
     what a bound printer queue is sent."""
-    from ..jobs import job_folder
     folder = job_folder(job.id)
     if not folder.is_dir():
         return []

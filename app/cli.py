@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from .cli_delegates import delegates
 from .extensions import db
-from .models import Checkpoint, Event, ScanDirection, StaffRole
+from .models import Checkpoint, Delegate, Event, PrintScope, ScanDirection, StaffRole
 from .services.audit import Actor
 from .services.errors import ServiceError
+from .services.issuance import REPRINT_REASONS, REVOKE_REASONS
 
 
 def register_commands(app: Flask) -> None:
@@ -127,10 +128,7 @@ def report(event_slug: str, out_path: str | None) -> None:
     from pathlib import Path
 
     from .services.overview import event_overview, overview_csv, overview_text
-    event = db.session.scalar(select(Event).where(Event.slug == event_slug))
-    if event is None:
-        raise click.ClickException(f"No event {event_slug!r}.")
-    overview = event_overview(event)
+    overview = event_overview(_event_or_fail(event_slug))
     click.echo(overview_text(overview), nl=False)
     if out_path:
         Path(out_path).write_bytes(overview_csv(overview))
@@ -164,7 +162,109 @@ def venue_certificate(names: tuple[str, ...], addresses: tuple[str, ...], out_di
 
 @click.group("badges")
 def badges_group() -> None:
-    """Badge layouts: try them without a database."""
+    """Badges: print runs, replacements and revocations as the desk makes them; sample layouts."""
+
+
+@badges_group.command("print")
+@click.option("--event", "event_slug", required=True, help="Event slug, e.g. amim22.")
+@click.option("--out", "out_path", required=True, type=click.Path(writable=True),
+              help="A folder for files of a few hundred badges (rendered on every core), or one "
+                   ".pdf file.")
+@click.option("--delegation", default="", help="Only this delegation (country code, e.g. SG).")
+@click.option("--category", default="", help="Only this category (code, e.g. D).")
+@click.option("--state", "scope", type=click.Choice([s.value for s in PrintScope]),
+              default=PrintScope.UNPRINTED.value, show_default=True,
+              help="Badges not printed yet, printed but not handed over, or any.")
+@click.option("--sheet", default=None, help="Print on a sheet, e.g. a4-2x5-cr80.")
+@click.option("--back/--no-back", default=False, help="Also print the back side.")
+def badges_print(event_slug: str, out_path: str, delegation: str, category: str, scope: str,
+                 sheet: str | None, back: bool) -> None:
+    """Issue and print the badges of every ready person chosen, as the desk does (audited)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from .services import print_runs
+    event = _event_or_fail(event_slug)
+    selection = print_runs.Selection(delegation.upper(), category.upper(), PrintScope(scope))
+    people, blocked = print_runs.choose_people(event, selection)
+    for person in blocked:
+        click.echo(f"not printed: {person.printed_name} ({person.reference}): no photo yet", err=True)
+    if not people:
+        raise click.ClickException("Nobody to print: no approved person matches.")
+    one_file = out_path.lower().endswith(".pdf")
+    folder = Path(tempfile.mkdtemp(prefix="lanyard-print-")) if one_file else Path(out_path)
+    wanted = [(p.id, p.revision) for p in people]
+    try:
+        with click.progressbar(length=len(wanted), label=f"Printing {len(wanted)} badges",
+                               file=sys.stderr) as bar:
+            result = print_runs.print_people(
+                event, wanted, Actor.cli("badges print"), folder=folder, scope=selection.scope,
+                sheet=sheet, back=back, progress=lambda done, _: bar.update(done - bar.pos),
+                per_file=len(wanted) if one_file else None, workers=1 if one_file else None)
+        if one_file and result["files"]:
+            shutil.move(folder / result["files"][0], out_path)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        if one_file:
+            shutil.rmtree(folder, ignore_errors=True)
+    where = out_path if one_file else f"{len(result['files'])} files in {out_path}"
+    click.echo(f"Wrote {result['badges']} badges on {result['pages']} pages to {where}")
+    for skipped in result["skipped"]:
+        click.echo(f"not printed: {skipped['name']}: {skipped['reason']}", err=True)
+
+
+@badges_group.command("reprint")
+@click.argument("reference")
+@click.option("--reason", required=True, type=click.Choice(list(REPRINT_REASONS)))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--back/--no-back", default=False, help="Also print the back side.")
+def badges_reprint(reference: str, reason: str, out_path: str, back: bool) -> None:
+    """Replace a person's badge and print the new one; the old code stops at every door now."""
+    from pathlib import Path
+
+    from .services.issuance import reprint_badge
+    person = _person_or_fail(reference)
+    try:
+        printed = reprint_badge(person, reason, Actor.cli("badges reprint"),
+                                seen_revision=person.revision, back=back)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    Path(out_path).write_bytes(printed.pdf)
+    click.echo(f"Badge {printed.badges[0].serial} for {person.printed_name} written to {out_path}")
+
+
+@badges_group.command("revoke")
+@click.argument("reference")
+@click.option("--reason", required=True, type=click.Choice(list(REVOKE_REASONS)))
+def badges_revoke(reference: str, reason: str) -> None:
+    """Stop a person's badge at every door now, without printing a new one."""
+    from .services.issuance import revoke_badge
+    person = _person_or_fail(reference)
+    badge = person.current_badge
+    if badge is None:
+        raise click.ClickException(f"{person.printed_name} has no working badge.")
+    try:
+        revoke_badge(badge, reason, Actor.cli("badges revoke"))
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Badge {badge.serial} of {person.printed_name} no longer opens any door.")
+
+
+def _event_or_fail(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise click.ClickException(f"No event {slug!r}.")
+    return event
+
+
+def _person_or_fail(reference: str) -> Delegate:
+    from .services.codes import clean_reference
+    person = db.session.scalar(select(Delegate).where(Delegate.reference == clean_reference(reference)))
+    if person is None:
+        raise click.ClickException(f"No person with reference {reference!r}.")
+    return person
 
 
 @badges_group.command("sample")

@@ -40,6 +40,12 @@ def load_config(instance_path: str) -> dict:
         # Photos of forms that came back with an error, until the form is sent again.
         "LANYARD_HELD_PHOTO_DIR": str(instance / "held-photos"),
         "LANYARD_OUTBOX_DIR": str(instance / "outbox"),
+        # Background jobs (print runs): "thread" runs each in a thread of the app, "inline"
+        # in the request that starts it.
+        "LANYARD_JOB_RUNNER": os.environ.get("LANYARD_JOB_RUNNER", "thread"),
+        # Badges per file of a print run, and its render processes (0: one per core).
+        "LANYARD_PRINT_RUN_FILE_BADGES": int(os.environ.get("LANYARD_PRINT_RUN_FILE_BADGES", "200")),
+        "LANYARD_PRINT_RUN_WORKERS": int(os.environ.get("LANYARD_PRINT_RUN_WORKERS", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LANYARD_MAX_UPLOAD_MB", "12")) * 1024 * 1024,
         # An administrator's delegate list with all its photos in one ZIP file.
         "LANYARD_MAX_IMPORT_MB": int(os.environ.get("LANYARD_MAX_IMPORT_MB", "200")),

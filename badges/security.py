@@ -161,13 +161,17 @@ def draw_microtext(run, el, x, y, w, h, badge, values) -> None:
     c.setFillColorRGB(*ink(el, "colour", badge, default=(0.23, 0.27, 0.31)))
     block = (lines - 1) * pitch + size * (ascent - descent) / 1000
     baseline = y + (h + block) / 2 - size * ascent / 1000
-    for _ in range(lines):
-        cx = x
-        for r in line:
-            c.setFont(r.font, size)
-            c.drawString(cx, baseline, r.text, charSpace=spacing)
-            cx += r.width * size + spacing * _glyph_count(r.text)
-        baseline -= pitch
+    # Every line is the same: encode it once, then repeat its operators a line lower each
+    # time (T* with the pitch as leading) instead of encoding it again for every line.
+    t = c.beginText(x, baseline)
+    t.setCharSpace(spacing)
+    start = len(t._code)
+    for r in line:
+        t.setFont(r.font, size, leading=pitch)
+        t.textOut(r.text)
+    t._code[start:] = (t._code[start:] + ["T*"]) * lines
+    t.setCharSpace(0)
+    c.drawText(t)
 
 
 _SEPARATOR = " \u00b7 "

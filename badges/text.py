@@ -60,6 +60,10 @@ def script_of(ch: str) -> str | None:
 
 
 _font_lock = threading.Lock()
+# Our own registry of the fonts registered here. Asking ReportLab for a name it does not
+# know (pdfmetrics.getFont) starts a search of the disk for AFM files, about 0.3 s per
+# font in every new process; this dict answers "registered yet?" without it.
+_registered: dict[str, TTFont] = {}
 
 
 @functools.lru_cache(maxsize=None)
@@ -68,16 +72,27 @@ def font_name(script: str, bold: bool) -> str:
     filename = FONT_FILES[script][1 if bold else 0]
     name = "Lanyard-" + filename[:-4]
     with _font_lock:
-        try:
-            pdfmetrics.getFont(name)
-        except KeyError:
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+        if name not in _registered:
+            font = TTFont(name, str(FONT_DIR / filename))
+            pdfmetrics.registerFont(font)
+            _registered[name] = font
     return name
+
+
+def load_all_fonts() -> None:
+    """Register every script's fonts now, e.g. once in each worker of a print run."""
+    for script in FONT_FILES:
+        for bold in (False, True):
+            font_name(script, bold)
+
+
+def _font(fontname: str):
+    return _registered.get(fontname) or pdfmetrics.getFont(fontname)
 
 
 @functools.lru_cache(maxsize=None)
 def _cmap(fontname: str) -> dict:
-    return pdfmetrics.getFont(fontname).face.charToGlyph
+    return _font(fontname).face.charToGlyph
 
 
 def has_glyph(script: str, bold: bool, ch: str) -> bool:
@@ -87,7 +102,7 @@ def has_glyph(script: str, bold: bool, ch: str) -> bool:
 @functools.lru_cache(maxsize=None)
 def font_metrics(fontname: str) -> tuple[float, float]:
     """(ascent, descent) per 1000 units of font size; descent is negative."""
-    face = pdfmetrics.getFont(fontname).face
+    face = _font(fontname).face
     return face.ascent, face.descent
 
 

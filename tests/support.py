@@ -60,6 +60,16 @@ def qr_codes_in_pdf(pdf: bytes, dpi: int = 150) -> list[str]:
     return found
 
 
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's (width, height) in points, to one decimal."""
+    import pypdfium2
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [tuple(round(v, 1) for v in page.get_size()) for page in document]
+    finally:
+        document.close()
+
+
 def pdf_text(pdf: bytes) -> str:
     import pypdfium2
     document = pypdfium2.PdfDocument(pdf)

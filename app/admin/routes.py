@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..auth.access import role_required
 from ..extensions import db
 from ..web import attempt
-from ..formkit import select_choices
+from ..formkit import layout_choices, select_choices
 from ..models import Category, Delegate, Event, Scan, StaffRole, StaffUser
 from ..services.audit import Actor
 from ..services import branding
@@ -142,7 +142,6 @@ def _category_or_404(event: Event, code: str) -> Category:
 @role_required(StaffRole.ADMIN)
 def badge_design(event_id: int):
     """Logo and layout per category, with a preview of each category's badge."""
-    from badges import list_layouts
     event = _event_or_404(event_id)
     logo_form = LogoForm(prefix="logo")
     if logo_form.validate_on_submit():
@@ -160,8 +159,7 @@ def badge_design(event_id: int):
     layout_forms = {}
     for category in event.categories:
         form = CategoryLayoutForm(prefix=f"cat-{category.code}", data={"layout": category.layout})
-        form.layout.choices = select_choices(
-            [("", "Default (CR80 portrait card)")] + [(name, name) for name in list_layouts()])
+        form.layout.choices = layout_choices("Default (CR80 portrait card)")
         layout_forms[category.code] = form
     # Every sample, front and back, through the renderer: what it reports is what the
     # admin should fix (or accept) before the desk prints.
@@ -179,11 +177,10 @@ def _distinct(messages: list[str]) -> list[str]:
 @admin_bp.route("/events/<int:event_id>/categories/<code>/layout", methods=["POST"])
 @role_required(StaffRole.ADMIN)
 def set_category_layout(event_id: int, code: str):
-    from badges import list_layouts
     event = _event_or_404(event_id)
     category = _category_or_404(event, code)
     form = CategoryLayoutForm(prefix=f"cat-{category.code}")
-    form.layout.choices = select_choices([("", "Default")] + [(n, n) for n in list_layouts()])
+    form.layout.choices = layout_choices("Default (CR80 portrait card)")
     if form.validate_on_submit():
         try:
             branding.set_category_layout(category, form.layout.data, Actor.current())

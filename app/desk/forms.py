@@ -6,6 +6,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..formkit import select_choices
+from ..models import PrintScope
 from ..register.forms import PhotoForm, RegistrationForm
 from ..services.issuance import REPRINT_REASONS, REVOKE_REASONS
 from ..staffkit import SeenForm
@@ -37,14 +38,16 @@ class SearchForm(FlaskForm):
                     "delegation", validators=[Length(max=120)])
 
 
-class BatchPrintForm(FlaskForm):
-    """Print the badges of many people at once, e.g. a whole delegation for its liaison officer."""
+class PrintRunForm(FlaskForm):
+    """Print the badges of many people at once: a delegation for its liaison officer, a
+    category, or every ready person on the opening morning."""
 
     delegation = SelectField("Delegation", validators=[Optional()])
     category = SelectField("Category", validators=[Optional()])
+    scope = SelectField("Which badges", default=PrintScope.UNPRINTED.value,
+                        choices=select_choices((s.value, s.title) for s in PrintScope))
     sheet = SelectField("Paper", validators=[Optional()])
-    only_unprinted = BooleanField("Only badges not printed yet", default=True)
-    back = BooleanField("Print the back side too")
+    back = BooleanField("Print the back side too (double-sided)")
 
 
 class LiaisonHandOverForm(FlaskForm):

@@ -1,14 +1,15 @@
 """The front desk's pages: find a person, print, replace, stop and hand over badges."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
 from sqlalchemy import select
 
 from ..auth.access import role_required
 from ..extensions import db
-from ..formkit import select_choices
-from ..models import Badge, BadgeState, Category, Delegate, DelegateStatus, Event, StaffRole
-from ..services import issuance, printers
+from ..formkit import select_choices, sheet_choices
+from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event, Job, PrintScope, StaffRole
+from ..services import issuance, print_runs, printers
 from ..services.audit import Actor
 from ..services.audit_trail import readable
 from ..services.errors import InvalidState, ServiceError
@@ -21,7 +22,7 @@ from ..staffkit import SeenForm, back_to_person, on_what_was_seen, person_or_404
 from ..web import attempt, photo_response
 from . import desk_bp
 from .stations import current_station, print_jobs_of
-from .forms import (BatchPrintForm, LiaisonHandOverForm, PrintForm, ReprintForm, RevokeForm,
+from .forms import (LiaisonHandOverForm, PrintForm, PrintRunForm, ReprintForm, RevokeForm,
                     SearchForm)
 
 DESK = (StaffRole.DESK,)
@@ -146,42 +147,84 @@ def badge_preview(delegate_id: int):
 @desk_bp.route("/print-run", methods=["GET", "POST"])
 @role_required(*DESK)
 def print_run():
-    """Badges for many people in one PDF, on single cards or on sheets."""
-    from badges import list_sheets
-    event = db.session.scalar(select(Event).order_by(Event.starts_on.desc()))
-    if event is None:
-        abort(404)
-    # "Show who would print" is a plain GET with the same fields.
-    form = BatchPrintForm() if request.method == "POST" else BatchPrintForm(formdata=request.args or None)
+    """Badges for many people: who would print (shown, changes nothing), then the run itself
+    in the background. Both buttons post, so no token ever travels in a URL."""
+    event = _latest_event()
+    form = PrintRunForm()
     form.delegation.choices = select_choices(
         [("", "All delegations")] + [(d.country, d.name) for d in event.delegations_by_name])
     form.category.choices = select_choices(
         [("", "All categories")] + [(c.code, f"{c.code} {c.name}") for c in event.categories])
-    form.sheet.choices = select_choices(
-        [("", "One badge per page (card printer)")] + [(s, s) for s in list_sheets()])
-    people, blocked = _batch_people(event, form) if request.method == "POST" or request.args \
-        else ([], [])
+    form.sheet.choices = sheet_choices("One badge per page (card printer)")
+    people, blocked = [], []
     if form.validate_on_submit():
-        if not people:
-            flash("Nobody to print: no approved person matches.", "error")
-        else:
+        selection = print_runs.Selection(form.delegation.data or "", form.category.data or "",
+                                         PrintScope(form.scope.data))
+        if request.form.get("action") == "start":
             try:
-                printed = issuance.print_run(event, people, Actor.current(),
-                                             sheet=form.sheet.data or None, back=form.back.data)
+                job = print_runs.start_print_run(event, selection, Actor.current(),
+                                                 sheet=form.sheet.data or None, back=form.back.data)
             except ServiceError as exc:
                 db.session.rollback()
                 flash(exc.message, "error")
             else:
-                return _pdf_response(printed, f"badges-{event.slug}-{len(printed.badges)}.pdf")
+                return redirect(url_for("desk.print_run_job", job_id=job.id))
+        people, blocked = print_runs.choose_people(event, selection)
+        if not people:
+            flash("Nobody to print: no approved person matches.", "error")
+    runs = db.session.scalars(select(Job).where(Job.event_id == event.id,
+                                                Job.function == "print_run")
+                              .order_by(Job.id.desc()).limit(10)).all()
     return render_template("desk/print_run.html", form=form, event=event, people=people,
-                           blocked=blocked)
+                           blocked=blocked, runs=runs)
+
+
+def _latest_event() -> Event:
+    return db.session.scalar(select(Event).order_by(Event.starts_on.desc())) or abort(404)
+
+
+def _print_run_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.function != "print_run":
+        abort(404)
+    return job
+
+
+@desk_bp.route("/print-runs/<int:job_id>")
+@role_required(*DESK)
+def print_run_job(job_id: int):
+    """A print run's progress, then its files; the page polls the status while it runs."""
+    job = _print_run_or_404(job_id)
+    return render_template("desk/print_run_job.html", job=job,
+                           files=[p.name for p in print_runs.run_files(job)])
+
+
+@desk_bp.route("/print-runs/<int:job_id>/status")
+@role_required(*DESK)
+def print_run_status(job_id: int):
+    job = _print_run_or_404(job_id)
+    response = jsonify(state=job.state.value, title=job.state.title, done=job.done,
+                       total=job.total, percent=job.percent, finished=job.state.finished)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@desk_bp.route("/print-runs/<int:job_id>/files/<name>")
+@role_required(*DESK)
+def print_run_file(job_id: int, name: str):
+    """One PDF of a run; live badge codes, so only for the desk, and never cached."""
+    path = print_runs.run_file(_print_run_or_404(job_id), name) or abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @desk_bp.route("/hand-over-delegation", methods=["GET", "POST"])
 @role_required(*DESK)
 def hand_over_delegation():
     """All printed badges of a delegation to its liaison officer, against a signed receipt."""
-    event = db.session.scalar(select(Event).order_by(Event.starts_on.desc())) or abort(404)
+    event = _latest_event()
     form = LiaisonHandOverForm() if request.method == "POST" else \
         LiaisonHandOverForm(formdata=request.args or None)
     form.delegation.choices = select_choices(
@@ -226,24 +269,6 @@ def _waiting_badges(event: Event, country: str) -> list[Badge]:
         .order_by(Delegate.printed_name)))
 
 
-def _batch_people(event: Event, form: BatchPrintForm) -> tuple[list[Delegate], list[Delegate]]:
-    """(people to print, approved people who cannot print yet for want of a photo).
-
-    Badges already handed over are out in the world: a print run never copies them."""
-    query = select(Delegate).where(Delegate.event_id == event.id,
-                                   Delegate.status == DelegateStatus.READY)
-    if form.delegation.data:
-        query = query.where(Delegate.country == form.delegation.data)
-    if form.category.data:
-        query = query.join(Delegate.category).where(Category.code == form.category.data)
-    people = db.session.scalars(query.order_by(Delegate.country, Delegate.printed_name)).all()
-    people = [p for p in people if not issuance.is_out(p.current_badge)]
-    if form.only_unprinted.data:
-        people = [p for p in people if p.current_badge is None or p.current_badge.printed_at is None]
-    return ([p for p in people if issuance.why_no_badge(p) is None],
-            [p for p in people if issuance.why_no_badge(p) is not None])
-
-
 @desk_bp.route("/badges/<int:badge_id>/revoke", methods=["POST"])
 @role_required(*DESK)
 def revoke(badge_id: int):
@@ -258,10 +283,10 @@ def revoke(badge_id: int):
     return redirect(url_for("desk.person", delegate_id=badge.delegate_id))
 
 
-def _pdf_response(printed: issuance.PrintedBadges, filename: str | None = None) -> Response:
+def _pdf_response(printed: issuance.PrintedBadges) -> Response:
+    filename = f"badge-{printed.badges[0].serial}.pdf"
     for warning in printed.report.warnings:
         current_app.logger.warning("printing %s: %s", filename, warning)
-    filename = filename or f"badge-{printed.badges[0].serial}.pdf"
     response = Response(printed.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -130,6 +130,28 @@ class PrintJobState(_Coded):
 OPEN_STATES = frozenset({DelegateStatus.SUBMITTED, DelegateStatus.NEEDS_INFO})
 PENDING_STATES = OPEN_STATES | {DelegateStatus.APPROVED_AWAITING_CLEARANCE,
                                 DelegateStatus.CLEARED_AWAITING_APPROVAL}
+class JobState(_Coded):
+    """Where a background job (a print run) stands."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED)
+
+
+class PrintScope(_Coded):
+    """Which badges of the chosen people a print run prints; one handed over never prints
+    again with the same code."""
+
+    UNPRINTED = "unprinted"
+    PRINTED = "printed"
+    ANY = "any"
+
+
 _APPLICANT_TITLES = {
     DelegateStatus.SUBMITTED: "Under review",
     DelegateStatus.APPROVED_AWAITING_CLEARANCE: "Under review",
@@ -200,6 +222,17 @@ _TITLES = {
         PrintJobState.PRINTING.value: "Printing",
         PrintJobState.DONE.value: "Finished",
         PrintJobState.UNKNOWN.value: "No longer listed by the print server",
+    },
+    JobState: {
+        JobState.QUEUED.value: "Waiting to start",
+        JobState.RUNNING.value: "Running",
+        JobState.DONE.value: "Finished",
+        JobState.FAILED.value: "Failed",
+    },
+    PrintScope: {
+        PrintScope.UNPRINTED.value: "Badges not printed yet (first badges are issued)",
+        PrintScope.PRINTED.value: "Badges printed but not handed over (the same badges again)",
+        PrintScope.ANY.value: "Both",
     },
     ScanFlag: {
         ScanFlag.REPORTED_LOST.value: "Badge reported lost or stolen",

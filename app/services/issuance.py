@@ -9,10 +9,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from badges import RenderReport
 
 from ..extensions import db
-from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event, PrintJob, Station
+from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event, PrintJob, PrintScope, Station
 from ..models._types import utcnow
 from .audit import Actor, record
 from .codes import MAX_BADGE_VERSION, sign_badge_code
@@ -117,21 +120,53 @@ def reprint_badge(delegate: Delegate, reason: str, actor: Actor, *, seen_revisio
     return _print(delegate.event, [_new_badge(delegate, actor)], actor, back=back, station=station)
 
 
-def print_run(event: Event, delegates: list[Delegate], actor: Actor, *, sheet: str | None = None,
-              back: bool = False) -> PrintedBadges:
-    """Badges for many people in one PDF, issuing first badges; all of them, or none.
+def issue_print_run_part(wanted: list[tuple[int, int]], actor: Actor, *,
+                         scope: PrintScope) -> tuple[list[Badge], list[dict]]:
+    """One file of a long print run, issued and marked printed as the desk does, in one short
+    transaction (the rendering comes after, outside it, so the desk never waits for a run).
 
-    One person who cannot print (no photo, badge handed over meanwhile) refuses the run.
-    """
-    badges = []
-    for delegate in lock_delegates(delegates):
-        _require_printable(delegate)
-        badge = delegate.current_badge
-        if is_out(badge):
-            raise InvalidState(f"Badge {badge.serial} of {delegate.printed_name} was handed over; "
-                               "replace it at the delegate's page instead.")
-        badges.append(badge or _new_badge(delegate, actor))
-    return _print(event, badges, actor, sheet=sheet, back=back)
+    `wanted` is (person id, the revision the run was chosen on). Each gets their badge still
+    at the desk, or a first one. Someone whose application changed since, or whose badge
+    moved on (handed over, printed elsewhere when only unprinted badges were asked for), is
+    skipped: returned as {"id", "name", "reason"}, never printed on stale data."""
+    seen = dict(wanted)
+    found = {d.id: d for d in db.session.scalars(select(Delegate).where(Delegate.id.in_(seen)))}
+    skipped = [{"id": i, "name": "", "reason": "No longer exists."} for i in seen if i not in found]
+    printing = []
+    # A file's people at once, with what their badges print: not three queries per person.
+    for delegate in lock_delegates([found[i] for i in seen if i in found],
+                                   selectinload(Delegate.badges), selectinload(Delegate.zones),
+                                   selectinload(Delegate.category)):
+        reason = _why_skipped(delegate, seen[delegate.id], scope)
+        if reason:
+            skipped.append({"id": delegate.id, "name": delegate.printed_name, "reason": reason})
+        else:
+            printing.append(delegate)
+    first = [d for d in printing if d.current_badge is None]
+    if first:
+        _new_badges(first, actor)  # each becomes its person's current badge
+    badges = [d.current_badge for d in printing]
+    if badges:
+        badges = _mark_printed(badges, actor)
+    db.session.commit()
+    return badges, skipped
+
+
+def _why_skipped(delegate: Delegate, seen_revision: int, scope: PrintScope) -> str | None:
+    if delegate.revision != seen_revision:
+        return "Changed after the print run was chosen; print from their page."
+    reason = why_no_badge(delegate)
+    if reason:
+        return reason
+    badge = delegate.current_badge
+    if is_out(badge):
+        return f"Badge {badge.serial} was handed over meanwhile."
+    printed = badge is not None and badge.printed_at is not None
+    if scope is PrintScope.UNPRINTED and printed:
+        return f"Badge {badge.serial} was printed meanwhile."
+    if scope is PrintScope.PRINTED and not printed:
+        return "No printed badge any more."
+    return None
 
 
 def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None = None,
@@ -143,15 +178,7 @@ def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None
     With a station's printer, the badge counts as printed only once the printer's queue took
     the job: a refusal raises before anything is kept (the caller rolls back), and a job whose
     record cannot be kept is withdrawn from the queue."""
-    db.session.flush()
-    badges = lock_badges(badges)
-    for badge in badges:
-        if badge.revoked_at is not None:
-            raise InvalidState(f"Badge {badge.serial} has just been stopped; reload the page.")
-        if is_out(badge):
-            raise InvalidState(
-                f"Badge {badge.serial} was handed over to {badge.delegate.printed_name}; printing "
-                "it again would make a second working copy. Replace the badge instead.")
+    badges = _hold_printable(badges)
     queue = station.printer_queue if station else ""
     if queue:
         sheet, back = station.sheet or None, back or station.back
@@ -164,14 +191,9 @@ def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None
                        from_kiosk=kiosk,
                        job=printers.submit(queue, pdf, _job_title(event, badges)))
         db.session.add(job)
-    now = utcnow()
-    for badge in badges:
-        first = badge.printed_at is None
-        badge.printed_at = now
-        where = {"station": station.name, "job": job.job, **({"kiosk": True} if kiosk else {})} \
-            if job else {}
-        record(actor, "badge.printed" if first else "badge.printed_again", badge,
-               after={"serial": badge.serial, **where})
+    where = {"station": station.name, "job": job.job, **({"kiosk": True} if kiosk else {})} \
+        if job else {}
+    _record_printed(badges, actor, where)
     try:
         db.session.commit()
     except Exception:
@@ -179,6 +201,36 @@ def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None
             printers.cancel(job.job)
         raise
     return PrintedBadges(badges, pdf, report, job)
+
+
+def _mark_printed(badges: list[Badge], actor: Actor) -> list[Badge]:
+    """Hold the badges, check each may print, and record it; the caller commits."""
+    badges = _hold_printable(badges)
+    _record_printed(badges, actor, {})
+    return badges
+
+
+def _hold_printable(badges: list[Badge]) -> list[Badge]:
+    """The badges locked, each still one that may print (not stopped, not handed over)."""
+    db.session.flush()
+    badges = lock_badges(badges)
+    for badge in badges:
+        if badge.revoked_at is not None:
+            raise InvalidState(f"Badge {badge.serial} has just been stopped; reload the page.")
+        if is_out(badge):
+            raise InvalidState(
+                f"Badge {badge.serial} was handed over to {badge.delegate.printed_name}; printing "
+                "it again would make a second working copy. Replace the badge instead.")
+    return badges
+
+
+def _record_printed(badges: list[Badge], actor: Actor, where: dict) -> None:
+    now = utcnow()
+    for badge in badges:
+        first = badge.printed_at is None
+        badge.printed_at = now
+        record(actor, "badge.printed" if first else "badge.printed_again", badge,
+               after={"serial": badge.serial, **where})
 
 
 def _job_title(event: Event, badges: list[Badge]) -> str:
@@ -276,25 +328,36 @@ def _require_printable(delegate: Delegate) -> None:
 def _new_badge(delegate: Delegate, actor: Actor) -> Badge:
     """A new version of the person's badge, its code signed with the event's current key; the
     caller holds the person's lock."""
-    version = max((b.version for b in delegate.badges), default=0) + 1
-    if version > MAX_BADGE_VERSION:
-        raise InvalidState(f"{delegate.printed_name} has had {MAX_BADGE_VERSION} badges; "
-                           "ask the security office before printing another.")
-    key = current_signing_key(delegate.event)
+    return _new_badges([delegate], actor)[0]
+
+
+def _new_badges(delegates: list[Delegate], actor: Actor) -> list[Badge]:
+    """New badge versions for people of one event, as _new_badge, inserted together: a print
+    run's file of people costs one insert round and one key lookup, not one per person."""
+    versions = []
+    for delegate in delegates:
+        version = max((b.version for b in delegate.badges), default=0) + 1
+        if version > MAX_BADGE_VERSION:
+            raise InvalidState(f"{delegate.printed_name} has had {MAX_BADGE_VERSION} badges; "
+                               "ask the security office before printing another.")
+        versions.append(version)
+    key = current_signing_key(delegates[0].event)
     if key is None:
         raise InvalidState("This event has no key to sign badges; an admin makes one on the "
                            "event's key page.")
     # The code signs the badge's id: insert first with a placeholder nobody can scan.
-    badge = Badge(version=version, code=f"pending-{secrets.token_hex(16)}", signing_key=key,
-                  issued_by_id=actor.user.id if actor.user else None)
-    delegate.badges.append(badge)
+    badges = [Badge(version=version, code=f"pending-{secrets.token_hex(16)}", signing_key=key,
+                    issued_by_id=actor.user.id if actor.user else None) for version in versions]
+    for delegate, badge in zip(delegates, badges):
+        delegate.badges.append(badge)
     db.session.flush()
-    badge.code = sign_badge_code(private_key(key), key_number=key.number,
-                                 event_id=delegate.event_id, badge_id=badge.id,
-                                 badge_version=version)
-    record(actor, "badge.issued", badge, after={"serial": badge.serial, "version": version,
-                                                "key": key.number})
-    return badge
+    signer = private_key(key)
+    for delegate, badge in zip(delegates, badges):
+        badge.code = sign_badge_code(signer, key_number=key.number, event_id=delegate.event_id,
+                                     badge_id=badge.id, badge_version=badge.version)
+        record(actor, "badge.issued", badge, after={"serial": badge.serial,
+                                                    "version": badge.version, "key": key.number})
+    return badges
 
 
 def reissue_for_new_data(delegate: Delegate, actor: Actor) -> Badge | None:

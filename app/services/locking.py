@@ -26,11 +26,12 @@ def lock_delegate(delegate: Delegate) -> Delegate:
     return _locked(select(Delegate).where(Delegate.id == delegate.id)).one()
 
 
-def lock_delegates(delegates: list[Delegate]) -> list[Delegate]:
-    """Several people at once, always in id order so two desks never wait for each other."""
+def lock_delegates(delegates: list[Delegate], *options) -> list[Delegate]:
+    """Several people at once, always in id order so two desks never wait for each other;
+    `options` load what the caller reads of each (e.g. selectinload(Delegate.badges))."""
     ids = sorted({d.id for d in delegates})
     locked = {d.id: d for d in _locked(select(Delegate).where(Delegate.id.in_(ids))
-                                      .order_by(Delegate.id))}
+                                      .options(*options).order_by(Delegate.id))}
     return [locked[d.id] for d in delegates]
 
 

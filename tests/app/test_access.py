@@ -1,6 +1,7 @@
 """Who may open what: every staff page needs a login and a role that needs it."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,45 @@ def test_behind_a_proxy_the_audit_trail_records_the_client_address(client, staff
                 headers={"X-Forwarded-For": "203.0.113.9"})
     entry = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff.logged_in"))
     assert entry.ip == "203.0.113.9"
+
+
+class _FormsWithFields(HTMLParser):
+    """Each form's methods (its own, and any button's formmethod) and its field names."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[set[str], set[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append(({(attrs.get("method") or "get").lower()}, set()))
+        elif self.forms and tag in ("input", "button", "select", "textarea"):
+            if attrs.get("formmethod"):
+                self.forms[-1][0].add(attrs["formmethod"].lower())
+            if attrs.get("name"):
+                self.forms[-1][1].add(attrs["name"])
+
+
+def test_no_page_sends_a_csrf_token_in_a_url(client, event, login, photo_jpeg):
+    """A GET form carrying the token would put it in the address bar, history and access logs."""
+    person = make_person(event, photo=photo_jpeg, stage="badged")
+    login("admin")  # an administrator sees every staff page
+    app = client.application
+    urls = {f"/desk/people/{person.id}", f"/vetting/people/{person.id}",
+            f"/admin/events/{event.id}", f"/admin/events/{event.id}/badges",
+            "/desk/?q=Dewi", "/events/amim22/register"}
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/api"):
+            urls.add(rule.rule)
+    checked = 0
+    for url in sorted(urls):
+        response = client.get(url)
+        if response.mimetype != "text/html":
+            continue
+        parser = _FormsWithFields()
+        parser.feed(response.get_data(as_text=True))
+        for methods, fields in parser.forms:
+            assert not ("get" in methods and "csrf_token" in fields), url
+            checked += 1
+    assert checked > 20

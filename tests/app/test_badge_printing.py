@@ -1,4 +1,4 @@
-"""Badges from the app: design per category, event logo, previews, print runs on sheets."""
+"""Badges from the app: design per category, event logo, previews, the desk's printing."""
 from __future__ import annotations
 
 import io
@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import AuditEvent, Badge, Category
 from app.services.audit import Actor
 from app.services.branding import event_logo
-from support import csrf_token, make_person, pdf_text, qr_codes_in_pdf, hidden_fields
+from support import csrf_token, hidden_fields, make_person, page_sizes, pdf_text, qr_codes_in_pdf
 
 ACTOR = Actor.cli("test")
 A6 = (105 / 25.4 * 72, 148 / 25.4 * 72)
@@ -26,14 +26,6 @@ def approved(event, photo_jpeg, *, name="Aung", family="Kyaw Min", country="MM",
                        family_name=family, printed_name=printed, country=country,
                        category_code=category, organisation="Office of the Commander-in-Chief",
                        **({"email": email} if email else {}))
-
-
-def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        return [tuple(round(v, 1) for v in page.get_size()) for page in document]
-    finally:
-        document.close()
 
 
 def image_count(pdf: bytes) -> int:
@@ -153,28 +145,6 @@ def test_the_desk_sees_the_badge_before_printing_and_characters_that_cannot_prin
     assert db.session.scalar(select(Badge)) is None  # a preview issues nothing
 
 
-def test_a_print_run_puts_a_delegation_on_a4_sheets_and_every_qr_decodes(
-        client, event, login, photo_jpeg):
-    people = [approved(event, photo_jpeg, name=f"Officer{i}", family="Tan", country="SG",
-                       email=f"o{i}@example.sg") for i in range(11)]
-    approved(event, photo_jpeg, name="Other", family="Delegation", country="TH")
-    login("desk")
-    response = client.post("/desk/print-run", data={
-        "csrf_token": csrf_token(client, "/desk/print-run"), "delegation": "SG",
-        "category": "", "sheet": "a4-2x5-cr80", "only_unprinted": "y"})
-    assert response.mimetype == "application/pdf", response.get_data(as_text=True)[:500]
-    assert page_sizes(response.data) == [tuple(round(v, 1) for v in A4)] * 2
-    badges = db.session.scalars(select(Badge)).all()
-    assert len(badges) == 11 and all(b.printed_at for b in badges)
-    assert sorted(qr_codes_in_pdf(response.data)) == sorted(b.code for b in badges)
-    assert {b.delegate_id for b in badges} == {p.id for p in people}
-
-    again = client.post("/desk/print-run", data={
-        "csrf_token": csrf_token(client, "/desk/print-run"), "delegation": "SG",
-        "sheet": "", "only_unprinted": "y"})
-    assert "Nobody to print" in again.get_data(as_text=True)
-
-
 @pytest.mark.parametrize("extra,needle", [([], "Wrote 23 badges on 23 pages"),
                                           (["--sheet", "a4-2x5-cr80", "--back"], "Wrote 23 badges on 6 pages")])
 def test_badges_sample_command_renders_names_without_a_database(app, tmp_path, extra, needle):
@@ -277,10 +247,10 @@ def test_the_desk_prints_a_badge_with_its_back_side(client, event, login, photo_
 
 def test_a_liaison_officer_takes_a_delegations_badges_against_a_signed_receipt(
         client, event, login, photo_jpeg):
-    from app.services.issuance import issue_badge, print_run
+    from app.services.issuance import issue_badge, print_badge as print_service
     people = [approved(event, photo_jpeg, name=n, family="Nguyễn", country="VN",
                        email=f"{n.lower()}@example.vn") for n in ("Hương", "Thành", "Lan")]
-    badges = print_run(event, people[:2], ACTOR).badges
+    badges = [print_service(p, ACTOR, seen_revision=p.revision).badges[0] for p in people[:2]]
     badges.append(issue_badge(people[2], ACTOR))  # not printed yet: it stays at the desk
     login("desk")
     page = client.get("/desk/hand-over-delegation?delegation=VN").get_data(as_text=True)

@@ -182,3 +182,40 @@ def test_sample_csv_renders_every_row_with_photos_relative_to_the_csv(tmp_path, 
     assert report.missing_glyphs == []
     assert any("missing.jpg" in w for w in report.warnings)
     assert len(pdfium.PdfDocument(out)) == report.badges
+
+
+FONT_SEARCH_CHECK = """
+import io, sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from reportlab.pdfbase import pdfmetrics
+
+def refuse(*args, **kwargs):
+    raise AssertionError("bruteForceSearchForAFM was called")
+
+pdfmetrics.bruteForceSearchForAFM = refuse
+from badges import render_badges
+from badge_support import make_badge
+from badges import EventInfo
+from datetime import date
+event = EventInfo(name="Meeting", starts_on=date(2026, 3, 12), ends_on=date(2026, 3, 14),
+                  zone_legend=(("1", "Plenary"),))
+names = {names!r}
+badges = [make_badge(i, native_name=name) for i, name in enumerate(names)]
+render_badges(badges, io.BytesIO(), event=event, back=True)
+render_badges(badges, io.BytesIO(), event=event, sheet="a4-2x5-cr80", back=True)
+print("rendered", len(badges))
+"""
+
+
+def test_fonts_are_found_without_reportlabs_disk_search_for_afm_files():
+    """A fresh process (as each print-run worker is) renders every script without ReportLab
+    searching the disk for AFM files, which costs about 0.3 s per font."""
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[2]
+    script = FONT_SEARCH_CHECK.format(root=str(root), tests=str(root / "tests"),
+                                      names=[name for name, _ in SCRIPTS.values()])
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).parent, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"rendered {len(SCRIPTS)}" in result.stdout

@@ -1,0 +1,296 @@
+"""Print runs of thousands: chosen on the desk's page, run in the background on every core,
+issued as the desk issues badges, and downloaded as files a printer spooler takes."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.jobs import wait_for_jobs
+from app.models import AuditEvent, Badge, Delegate, Job, JobState, PrintScope
+from app.services.audit import Actor
+from app.services.codes import new_reference
+from support import csrf_token, hidden_fields, make_person, page_sizes, pdf_text, qr_codes_in_pdf
+
+ACTOR = Actor.cli("test")
+A4 = (595.3, 841.9)
+
+
+def ready(event, photo_jpeg, **fields):
+    return make_person(event, photo=photo_jpeg, stage="approved", **fields)
+
+
+def clones(person, count: int, country: str | None = None) -> list[Delegate]:
+    """`count` more ready people like `person` (same photo file), made directly: registering
+    a thousand people through the form would take minutes."""
+    columns = [c.key for c in Delegate.__table__.columns if c.key not in ("id", "reference")]
+    made = []
+    for i in range(count):
+        values = {key: getattr(person, key) for key in columns}
+        values.update(reference=new_reference(), given_name=f"Officer {i:04d}",
+                      printed_name=f"Officer {i:04d} {person.family_name}",
+                      email=f"officer{i}@example.org", passport_number=f"X{i:07d}")
+        if country:
+            values["country"] = country
+        made.append(Delegate(**values))
+    db.session.add_all(made)
+    db.session.commit()
+    return made
+
+
+def start_run(client, **fields):
+    """Press 'Start the print run' on the desk's page."""
+    data = {**hidden_fields(client, "/desk/print-run", ""), "delegation": "", "category": "",
+            "scope": "unprinted", "sheet": "", "action": "start", **fields}
+    return client.post("/desk/print-run", data=data)
+
+
+def finished_job(client, response) -> tuple[Job, str]:
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    wait_for_jobs(timeout=300)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    return job, page
+
+
+def downloaded(client, page: str) -> list[bytes]:
+    links = re.findall(r'href="(/desk/print-runs/\d+/files/[^"]+)"', page)
+    assert links, page
+    files = []
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert "attachment" in response.headers["Content-Disposition"]
+        files.append(response.data)
+    return files
+
+
+@pytest.mark.app_config(LANYARD_PRINT_RUN_FILE_BADGES=10, LANYARD_PRINT_RUN_WORKERS=2)
+def test_a_delegation_prints_in_the_background_on_a4_sheets_split_into_files(
+        client, event, login, photo_jpeg):
+    people = clones(ready(event, photo_jpeg, country="SG", email="first@example.sg"), 10)
+    ready(event, photo_jpeg, given_name="Other", country="TH")
+    login("desk")
+    job, page = finished_job(client, start_run(client, delegation="SG", sheet="a4-2x5-cr80",
+                                               back="y"))
+    assert job.state is JobState.DONE and (job.done, job.total) == (11, 11)
+    assert "Finished: 11 of 11 (100%)" in page
+    files = downloaded(client, page)
+    # Ten badges a file (whole sheets), each sheet followed by its back.
+    assert [page_sizes(pdf) for pdf in files] == [[A4, A4], [A4, A4]]
+    badges = db.session.scalars(select(Badge)).all()
+    assert len(badges) == 11 and all(b.printed_at for b in badges)
+    assert sorted(code for pdf in files for code in qr_codes_in_pdf(pdf)) == \
+        sorted(b.code for b in badges)
+    assert {b.delegate_id for b in badges} == {p.id for p in people} | {people[0].id - 1}
+    # Issued as the desk issues them: audited in the name of who started the run.
+    desk = [a for a in db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action.in_(["badge.issued", "badge.printed"])))]
+    assert len(desk) == 22 and {a.actor for a in desk} == {"staff:desk@test.example"}
+
+    again = start_run(client, delegation="SG")
+    assert again.status_code == 200
+    assert "Nobody to print" in again.get_data(as_text=True)
+
+
+def test_show_who_would_print_posts_and_changes_nothing(client, event, login, photo_jpeg):
+    person = ready(event, photo_jpeg, given_name="Sokha", country="KH")
+    login("desk")
+    data = {**hidden_fields(client, "/desk/print-run", ""), "delegation": "KH", "category": "",
+            "scope": "unprinted", "sheet": "", "action": "preview"}
+    page = client.post("/desk/print-run", data=data).get_data(as_text=True)
+    assert "1 person would print" in page and person.printed_name in page
+    assert db.session.scalar(select(func.count()).select_from(Badge)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_papers_are_offered_by_the_names_people_know(client, event, login):
+    login("desk")
+    page = client.get("/desk/print-run").get_data(as_text=True)
+    assert "A4 card-label sheet, ten CR80 cards (2 x 5)" in page
+    assert ">a4-2x5-cr80<" not in page
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+def test_people_whose_state_changed_meanwhile_are_skipped_and_listed(
+        client, event, login, photo_jpeg, tmp_path):
+    from app.services.issuance import hand_over_badge, print_badge
+    from app.services.print_runs import print_people
+    from app.services.vetting import withdraw_clearance
+    stays, changed, handed = (ready(event, photo_jpeg, given_name=n, email=f"{n}@example.org")
+                              for n in ("Stays", "Changed", "Handed"))
+    chosen = [(p.id, p.revision) for p in (stays, changed, handed)]
+    withdraw_clearance(changed, "New information.", ACTOR, seen_revision=changed.revision)
+    badge = print_badge(handed, ACTOR, seen_revision=handed.revision).badges[0]
+    hand_over_badge(badge, ACTOR, seen_revision=handed.revision)
+    result = print_people(event, chosen, ACTOR, folder=tmp_path)
+    assert result["badges"] == 1
+    assert [(s["name"], s["reason"]) for s in result["skipped"]] == [
+        (changed.printed_name, "Changed after the print run was chosen; print from their page."),
+        (handed.printed_name, f"Badge {badge.serial} was handed over meanwhile.")]
+    assert [b.version for b in handed.badges] == [1]  # no second live version
+    assert qr_codes_in_pdf((tmp_path / result["files"][0]).read_bytes()) == \
+        [stays.current_badge.code]
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+def test_printing_the_same_badges_again_keeps_one_live_version(client, event, login, photo_jpeg):
+    person = ready(event, photo_jpeg)
+    login("desk")
+    finished_job(client, start_run(client))
+    job, page = finished_job(client, start_run(client, scope="printed"))
+    assert job.state is JobState.DONE
+    assert [b.version for b in person.badges] == [1]
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.like("badge.%")).order_by(AuditEvent.id)).all()
+    assert actions == ["badge.issued", "badge.printed", "badge.printed_again"]
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+@pytest.mark.parametrize("role", ["accreditation", "door", "security"])
+def test_other_roles_cannot_see_a_run_nor_download_its_files(
+        client, app, event, login, photo_jpeg, role):
+    ready(event, photo_jpeg)
+    login("desk")
+    job, page = finished_job(client, start_run(client))
+    link = re.search(r'href="(/desk/print-runs/\d+/files/[^"]+)"', page).group(1)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/desk/")})
+    login(role)
+    for url in (link, f"/desk/print-runs/{job.id}", f"/desk/print-runs/{job.id}/status"):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+def test_a_file_outside_the_runs_folder_is_never_served(client, app, event, login, photo_jpeg):
+    ready(event, photo_jpeg)
+    login("desk")
+    job, _ = finished_job(client, start_run(client))
+    for name in ("..%2F..%2Fsecret_key", "badges-001.pdf.bak", "secret_key", "badges-999.pdf"):
+        assert client.get(f"/desk/print-runs/{job.id}/files/{name}").status_code == 404, name
+
+
+def demo_event(app, delegates: int = 20):
+    from app.models import Event
+    result = app.test_cli_runner().invoke(args=["demo", "--delegates", str(delegates)])
+    assert result.exit_code == 0, result.output
+    return db.session.scalar(select(Event))
+
+
+@pytest.mark.app_config(LANYARD_PRINT_RUN_FILE_BADGES=1, LANYARD_PRINT_RUN_WORKERS=2)
+def test_the_print_command_prints_a_demo_event_into_files_as_the_desk_would(app, tmp_path):
+    from app.services.print_runs import Selection, choose_people
+    event = demo_event(app)
+    waiting = [p for p in choose_people(event, Selection())[0]]
+    assert len(waiting) >= 2
+    out = tmp_path / "run"
+    result = app.test_cli_runner().invoke(
+        args=["badges", "print", "--event", "amim22", "--out", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert f"Wrote {len(waiting)} badges on {len(waiting)} pages to " in result.output
+    assert "Printing" in result.stderr  # the progress bar
+    files = sorted(out.iterdir())
+    assert [f.name for f in files][:2] == ["badges-001.pdf", "badges-002.pdf"]
+    codes = [code for f in files for code in qr_codes_in_pdf(f.read_bytes())]
+    db.session.expire_all()
+    assert sorted(codes) == sorted(p.current_badge.code for p in waiting)
+    printed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "badge.printed",
+                                                          AuditEvent.actor == "cli:badges print")).all()
+    assert len(printed) == len(waiting)
+    again = app.test_cli_runner().invoke(args=["badges", "print", "--event", "amim22",
+                                               "--out", str(tmp_path / "again")])
+    assert again.exit_code == 1 and "Nobody to print" in again.output
+
+
+def test_the_print_command_writes_one_file_of_one_delegation_on_sheets(app, tmp_path):
+    from app.services.print_runs import Selection, choose_people
+    event = demo_event(app)
+    country = choose_people(event, Selection())[0][0].country
+    (tmp_path / "pdf").mkdir()
+    out = tmp_path / "pdf" / "delegation.pdf"
+    result = app.test_cli_runner().invoke(args=[
+        "badges", "print", "--event", "amim22", "--out", str(out), "--delegation", country,
+        "--state", "any", "--sheet", "a4-2x5-cr80", "--back"])
+    assert result.exit_code == 0, result.output
+    people = choose_people(event, Selection(country, scope=PrintScope.ANY))[0]
+    codes = qr_codes_in_pdf(out.read_bytes())
+    assert sorted(codes) == sorted(p.current_badge.code for p in people)
+    assert set(page_sizes(out.read_bytes())) == {A4}
+    assert list(out.parent.iterdir()) == [out]  # no files of the run left behind
+
+
+def test_reprint_and_revoke_commands_replace_and_stop_a_badge(app, tmp_path):
+    from app.models import ScanDirection
+    from app.services.checkin import record_scan
+    event = demo_event(app, 20)
+    person = db.session.scalars(select(Delegate).join(Delegate.badges)
+                                .where(Badge.handed_over_at.is_not(None))).first()
+    old = person.current_badge
+    runner = app.test_cli_runner()
+    out = tmp_path / "new.pdf"
+    result = runner.invoke(args=["badges", "reprint", person.reference.lower(), "--reason", "lost",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    new = person.current_badge
+    assert new.version == old.version + 1 and old.revoked_reason == "lost"
+    assert qr_codes_in_pdf(out.read_bytes()) == [new.code]
+    assert person.printed_name in pdf_text(out.read_bytes())
+    main = next(c for c in event.checkpoints if c.code == "MAIN")
+    assert record_scan(main, old.code, ScanDirection.IN, ACTOR).verdict.value == "reported_lost"
+
+    result = runner.invoke(args=["badges", "revoke", person.reference, "--reason", "stolen"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert new.revoked_reason == "stolen" and person.current_badge is None
+    revoked = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "badge.revoked")
+                                 .order_by(AuditEvent.id)).all()
+    assert [a.actor for a in revoked][-2:] == ["cli:badges reprint", "cli:badges revoke"]
+    refused = runner.invoke(args=["badges", "revoke", person.reference, "--reason", "stolen"])
+    assert refused.exit_code == 1 and "has no working badge" in refused.output
+    unknown = runner.invoke(args=["badges", "revoke", "LY-0000-0000", "--reason", "lost"])
+    assert unknown.exit_code == 1 and "No person" in unknown.output
+
+
+def test_while_a_run_goes_on_its_page_refreshes_itself_without_javascript(client, event, login):
+    login("desk")
+    job = Job(function="print_run", arguments={}, title="10 badges", total=10, done=4,
+              state=JobState.RUNNING, event_id=event.id, started_by="staff:desk@test.example")
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/desk/print-runs/{job.id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh"' in page
+    assert 'value="40"' in page and "Running: 4 of 10 (40%)" in page
+    status = client.get(f"/desk/print-runs/{job.id}/status").get_json()
+    assert status == {"state": "running", "title": "Running", "done": 4, "total": 10,
+                      "percent": 40, "finished": False}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.app_config(LANYARD_PRINT_RUN_WORKERS=2)
+def test_a_thousand_badge_run_in_the_browser_reaches_100_percent_and_every_code_decodes(
+        event, photo_jpeg, page, live_server, browser_login):
+    from playwright.sync_api import expect
+    clones(ready(event, photo_jpeg, given_name="First", country="MY"), 999)
+    browser_login("desk")
+    page.goto(f"{live_server}/desk/print-run")
+    page.select_option("select[name=sheet]", "a4-2x5-cr80")
+    page.click("button[value=start]")
+    expect(page.locator("h1")).to_contain_text("Print run: 1000 badges")
+    # The bar is driven by the page's script polling the status; once done the page shows the files.
+    expect(page.locator("[data-progress-text]")).to_have_text(
+        "Finished: 1000 of 1000 (100%)", timeout=600_000)
+    expect(page.locator("progress")).to_have_attribute("value", "100")
+    links = page.locator("[data-files] a")
+    expect(links).to_have_count(5)  # 200 badges a file
+    codes = []
+    for i in range(5):
+        response = page.request.get(live_server + links.nth(i).get_attribute("href"))
+        assert response.ok and response.headers["content-type"] == "application/pdf"
+        codes += qr_codes_in_pdf(response.body())
+    wait_for_jobs(timeout=60)
+    db.session.rollback()  # end the test's own read, begun before the run wrote
+    assert sorted(codes) == sorted(db.session.scalars(select(Badge.code)))
+    assert len(codes) == 1000

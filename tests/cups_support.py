@@ -71,16 +71,43 @@ def printed_pdf(job: str, timeout: float = 90) -> bytes:
 
 
 @contextlib.contextmanager
-def stopped_queue(reason: str = "Out of cards", stop: str = "cupsdisable"):
+def stopped_queue(reason: str = "Out of cards", stop: str | None = "cupsdisable"):
     """A cups-pdf queue of this test's own, stopped as a printer out of cards is (cupsdisable),
-    or refusing jobs (stop="cupsreject"); the shared queue keeps printing for the other workers."""
+    or refusing jobs (stop="cupsreject"), or working (stop=None) to stop it later with
+    stop_queue(); the shared queue keeps printing for the other workers."""
     require_cups_queue()
     name = f"LanyardStopped{uuid.uuid4().hex[:8]}"
     made = _run("lpadmin", "-p", name, "-v", "cups-pdf:/", "-P", CUPS_PDF_PPD, "-E")
     if made.returncode != 0:
         pytest.fail(f"cannot add a test queue: {made.stderr}")
     try:
-        _run(stop, "-r", reason, name)
+        if stop:
+            stop_queue(name, reason, stop)
         yield name
     finally:
         _run("lpadmin", "-x", name)
+
+
+def stop_queue(name: str, reason: str = "Out of cards", stop: str = "cupsdisable") -> None:
+    _run(stop, "-r", reason, name)
+
+
+def set_up_station(client, **fields):
+    """A desk station set up on the Stations page; None if the page refused it."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Station
+    from support import csrf_token
+    data = {"csrf_token": csrf_token(client, "/desk/stations"), "name": "Desk 1",
+            "printer_queue": "", "layout": "", "sheet": "", **fields}
+    client.post("/desk/stations", data={k: v for k, v in data.items() if v is not False})
+    return db.session.scalar(select(Station).where(Station.name == data["name"]))
+
+
+def use_station(client, station) -> None:
+    """This test client's browser becomes the station (its cookie)."""
+    from support import hidden_fields
+    url = f"/desk/stations/{station.id}/use"
+    response = client.post(url, data=hidden_fields(client, f"/desk/stations/{station.id}", url))
+    assert response.status_code == 302

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..auth.access import role_required
@@ -183,9 +184,9 @@ def _latest_event() -> Event:
     return db.session.scalar(select(Event).order_by(Event.starts_on.desc())) or abort(404)
 
 
-def _print_run_or_404(job_id: int) -> Job:
+def _print_run_or_404(job_id: int, event: Event | None = None) -> Job:
     job = db.session.get(Job, job_id)
-    if job is None or job.function != "print_run":
+    if job is None or job.function != "print_run" or (event and job.event_id != event.id):
         abort(404)
     return job
 
@@ -193,10 +194,39 @@ def _print_run_or_404(job_id: int) -> Job:
 @desk_bp.route("/print-runs/<int:job_id>")
 @role_required(*DESK)
 def print_run_job(job_id: int):
-    """A print run's progress, then its files; the page polls the status while it runs."""
+    """A print run's progress, then its files and where they were sent; the page polls the
+    status while it runs."""
     job = _print_run_or_404(job_id)
+    sent = print_runs.sent_jobs(job)
     return render_template("desk/print_run_job.html", job=job,
-                           files=[p.name for p in print_runs.run_files(job)])
+                           files=[p.name for p in print_runs.run_files(job)],
+                           station=current_station(job.event) if job.event else None,
+                           send_form=FlaskForm(), sent=sent,
+                           job_states=printers.job_states([s["job"] for s in sent]))
+
+
+@desk_bp.route("/print-runs/<int:job_id>/send", methods=["POST"])
+@role_required(*DESK)
+def send_print_run(job_id: int):
+    """Every file of a finished run to this browser's station printer, in print order."""
+    job = _print_run_or_404(job_id, _latest_event())
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = print_runs.send_to_printer(job, current_station(job.event), Actor.current())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        sent = ", ".join(f"{name} (job {cups_job})" for name, cups_job in result.sent)
+        if result.not_sent:
+            flash(f"Printer {result.queue} stopped taking files part-way: {result.problem} "
+                  f"Sent: {sent}. Not sent: {', '.join(result.not_sent)}; send those again "
+                  "once the printer works, or download them.", "error")
+        else:
+            flash(f"All {len(result.sent)} files sent to printer {result.queue}: {sent}.",
+                  "success")
+    return redirect(url_for("desk.print_run_job", job_id=job.id))
 
 
 @desk_bp.route("/print-runs/<int:job_id>/status")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (AuditEvent, Badge, Category, Checkpoint, Delegate, DelegateStatus, Delegation,
-                      DelegationInvitation, DoorDirections, Event, Scan, SigningKey, StaffRole,
+                      DelegationInvitation, DoorDirections, Event, Job, Scan, SigningKey, StaffRole,
                       Station, StaffUser, SubmittedBy, Zone)
 from .countries import country_name
 from .exports import to_csv
@@ -115,6 +115,8 @@ _ACTIONS = [
            "withdrew the liaison invitation of {object}"),
     Action("station.set_up", "kiosk", "Desk station set up", "set up {object}"),
     Action("station.changed", "kiosk", "Desk station changed", "changed {object}"),
+    Action("print_run.sent", "kiosk", "Print run sent to a printer",
+           "sent the files of {object} to a station's printer"),
     Action("kiosk.opened", "kiosk", "Kiosk opened", "opened a self-service kiosk on {object}"),
     Action("kiosk.closed", "kiosk", "Kiosk closed", "closed the self-service kiosk on {object}"),
     Action("kiosk.found", "kiosk", "Found at a kiosk", "found {object} at a kiosk"),
@@ -158,6 +160,7 @@ _LABELS = {
     "single_entry": "Single entry", "directions": "Directions",
     "station": "Station", "job": "Print job", "kiosk": "At a kiosk", "printer_queue": "Printer",
     "sheet": "Sheet", "back": "Both sides", "by": "Found by",
+    "queue": "Printer", "jobs": "Print jobs", "files": "Files", "not_sent": "Files not sent",
 }
 _TIMES = {"expires_at", "revoked_at", "registration_opens_at", "registration_closes_at"}
 _TITLED = {"status": DelegateStatus, "role": StaffRole, "directions": DoorDirections,
@@ -408,7 +411,7 @@ _NAMERS = {
 
 
 _NOUNS = {_type_of(StaffUser): "account", _type_of(SigningKey): "signing key",
-          _type_of(DelegationInvitation): "liaison invitation"}
+          _type_of(DelegationInvitation): "liaison invitation", _type_of(Job): "print run"}
 
 
 def _remembered(entry: AuditEvent) -> str:

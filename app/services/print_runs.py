@@ -17,9 +17,10 @@ from badges.parallel import RenderPool
 
 from ..extensions import db
 from ..jobs import enqueue, job_folder
-from ..models import Category, Delegate, DelegateStatus, Event, Job, PrintScope, StaffUser
-from . import issuance
-from .audit import Actor
+from ..models import (AuditEvent, Category, Delegate, DelegateStatus, Event, Job, JobState,
+                      PrintScope, StaffUser, Station)
+from . import issuance, printers
+from .audit import Actor, record
 from .countries import country_name
 from .errors import InvalidState
 from .printing import badge_data, category_layouts, event_info
@@ -171,3 +172,70 @@ def run_file(job: Job, name: str) -> Path | None:
     if not FILE_NAME.match(name):
         return None
     return next((p for p in run_files(job) if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class SentFiles:
+    """A run sent to a station's printer: (file name, CUPS job id) for each file the queue
+    took, in print order; and, when the printer failed part-way, the files it did not get
+    and why."""
+
+    queue: str
+    sent: list[tuple[str, str]]
+    not_sent: list[str]
+    problem: str = ""
+
+
+def send_to_printer(job: Job, station: Station | None, actor: Actor) -> SentFiles:
+    """Send every file of a finished run to the station's printer queue, in print order.
+
+    The badges were marked printed when the run made them: this sends files, it does not
+    print badges again. A printer that cannot print before the first file raises
+    PrinterError and nothing is recorded; one that fails part-way leaves the files it took
+    in its queue, so those are recorded and the rest named."""
+    if job.state is not JobState.DONE:
+        raise InvalidState("Only a finished print run can be sent to a printer.")
+    if station is None or not station.printer_queue:
+        raise InvalidState("This browser is not a station with a printer: choose one on "
+                           "Stations, or download the files.", field="station")
+    files = run_files(job)
+    if not files:
+        raise InvalidState("This print run has no files to send.")
+    queue = station.printer_queue
+    printers.require_ready(queue)
+    sent: list[tuple[str, str]] = []
+    problem = ""
+    for number, path in enumerate(files, start=1):
+        try:
+            # No personal data on the spooler: the event, the run and the file's number.
+            title = f"{job.event.slug}-run{job.id}-{number:03d}"
+            sent.append((path.name, printers.submit(queue, path.read_bytes(), title)))
+        except printers.PrinterError as exc:
+            if not sent:
+                raise
+            problem = exc.message
+            break
+    not_sent = [p.name for p in files[len(sent):]]
+    record(actor, "print_run.sent", job, after={
+        "name": job.title, "station": station.name, "queue": queue,
+        "jobs": [cups_job for _, cups_job in sent], "files": [name for name, _ in sent],
+        **({"not_sent": not_sent} if not_sent else {})})
+    try:
+        db.session.commit()
+    except Exception:
+        for _, cups_job in sent:
+            printers.cancel(cups_job)
+        raise
+    return SentFiles(queue, sent, not_sent, problem)
+
+
+def sent_jobs(job: Job) -> list[dict]:
+    """Every file of this run sent to a printer, oldest sending first, as the audit trail has
+    them: {"file", "job", "queue", "station", "at"}."""
+    entries = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "print_run.sent", AuditEvent.object_type == "job",
+        AuditEvent.object_id == job.id).order_by(AuditEvent.id))
+    return [{"file": name, "job": cups_job, "queue": entry.after["queue"],
+             "station": entry.after["station"], "at": entry.at}
+            for entry in entries
+            for name, cups_job in zip(entry.after["files"], entry.after["jobs"])]

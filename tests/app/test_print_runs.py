@@ -12,6 +12,8 @@ from app.jobs import wait_for_jobs
 from app.models import AuditEvent, Badge, Delegate, Job, JobState, PrintScope
 from app.services.audit import Actor
 from app.services.codes import new_reference
+from cups_support import (cups_pdf_output_dir, printed_pdf, require_cups_queue, set_up_station,
+                          stop_queue, stopped_queue, use_station)
 from support import csrf_token, hidden_fields, make_person, page_sizes, pdf_text, qr_codes_in_pdf
 
 ACTOR = Actor.cli("test")
@@ -171,6 +173,145 @@ def test_a_file_outside_the_runs_folder_is_never_served(client, app, event, logi
         assert client.get(f"/desk/print-runs/{job.id}/files/{name}").status_code == 404, name
 
 
+def send_to_station_printer(client, job: Job) -> str:
+    """Press 'Send all files to printer' on the run's page; the page it leads back to."""
+    page, action = f"/desk/print-runs/{job.id}", f"/desk/print-runs/{job.id}/send"
+    return client.post(action, data=hidden_fields(client, page, action),
+                       follow_redirects=True).get_data(as_text=True)
+
+
+def run_row(event_id: int, state: JobState = JobState.DONE) -> Job:
+    """A print run as its row says, without its files."""
+    job = Job(function="print_run", arguments={}, title="10 badges", total=10, done=4,
+              state=state, event_id=event_id, started_by="staff:desk@test.example")
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def sendings() -> list[AuditEvent]:
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "print_run.sent")).all()
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1,
+                        LANYARD_PRINT_RUN_FILE_BADGES=2)
+def test_a_finished_run_goes_to_the_stations_printer_file_by_file(
+        client, event, login, photo_jpeg):
+    queue = require_cups_queue()
+    clones(ready(event, photo_jpeg), 4)
+    login("desk")
+    use_station(client, set_up_station(client, printer_queue=queue))
+    job, page = finished_job(client, start_run(client))
+    assert f"Send all files to printer {queue}" in page
+    badges_before = {b.id: b.printed_at for b in db.session.scalars(select(Badge))}
+    trail_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    page = send_to_station_printer(client, job)
+
+    assert f"All 3 files sent to printer {queue}: badges-001.pdf (job {queue}-" in page
+    [sent] = sendings()
+    jobs = sent.after["jobs"]
+    assert sent.object_type == "job" and sent.object_id == job.id
+    assert sent.after["station"] == "Desk 1" and sent.after["queue"] == queue
+    assert sent.after["files"] == ["badges-001.pdf", "badges-002.pdf", "badges-003.pdf"]
+    assert len(jobs) == 3 and all(j.startswith(f"{queue}-") and j in page for j in jobs)
+    # Files sent, not badges printed again: one audit record, the badges as the run left them.
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == trail_before + 1
+    assert {b.id: b.printed_at for b in db.session.scalars(select(Badge))} == badges_before
+    # Out of the printer, in print order: every badge of the run, and no name on the spooler.
+    codes = [qr_codes_in_pdf(printed_pdf(j)) for j in jobs]
+    assert [len(c) for c in codes] == [2, 2, 1]
+    assert sorted(c for file in codes for c in file) == \
+        sorted(db.session.scalars(select(Badge.code)))
+    names = [next(cups_pdf_output_dir().glob(f"*job_{j.rsplit('-', 1)[1]}.pdf")).name for j in jobs]
+    assert all(f"{event.slug}-run{job.id}-00{n}" in name for n, name in enumerate(names, 1))
+    assert not any("Officer" in name or "Lestari" in name for name in names)
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+def test_a_stopped_printer_is_named_and_nothing_is_sent_nor_recorded(
+        client, event, login, photo_jpeg):
+    ready(event, photo_jpeg)
+    login("desk")
+    with stopped_queue("Out of cards") as queue:
+        use_station(client, set_up_station(client, printer_queue=queue))
+        job, _ = finished_job(client, start_run(client))
+        page = send_to_station_printer(client, job)
+    assert f"Printer “{queue}” is stopped (Out of cards); the badge was not printed." in page
+    assert sendings() == []
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1,
+                        LANYARD_PRINT_RUN_FILE_BADGES=1)
+def test_a_printer_stopping_part_way_names_the_files_sent_and_those_not(
+        client, event, login, photo_jpeg, monkeypatch):
+    from app.services import printers
+    clones(ready(event, photo_jpeg), 2)
+    login("desk")
+    with stopped_queue(stop=None) as queue:
+        use_station(client, set_up_station(client, printer_queue=queue))
+        job, _ = finished_job(client, start_run(client))
+        submit = printers.submit
+
+        def out_of_cards_after_one(*args, **kwargs):
+            took = submit(*args, **kwargs)
+            stop_queue(queue, "Out of cards")
+            return took
+        monkeypatch.setattr(printers, "submit", out_of_cards_after_one)
+        page = send_to_station_printer(client, job)
+    [sent] = sendings()
+    first = sent.after["jobs"][0]
+    assert f"Printer {queue} stopped taking files part-way: Printer “{queue}” is stopped " in page
+    assert f"Sent: badges-001.pdf (job {first}). Not sent: badges-002.pdf, badges-003.pdf;" in page
+    assert sent.after["files"] == ["badges-001.pdf"]
+    assert sent.after["not_sent"] == ["badges-002.pdf", "badges-003.pdf"]
+
+
+def test_only_a_finished_run_can_be_sent(client, event, login):
+    queue = require_cups_queue()
+    login("desk")
+    use_station(client, set_up_station(client, printer_queue=queue))
+    job = run_row(event.id, JobState.RUNNING)
+    assert "Send all files" not in client.get(f"/desk/print-runs/{job.id}").get_data(as_text=True)
+    page = client.post(f"/desk/print-runs/{job.id}/send",
+                       data={"csrf_token": csrf_token(client, "/desk/print-run")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Only a finished print run can be sent to a printer." in page
+    assert sendings() == []
+
+
+def test_a_run_of_another_event_or_none_is_not_found(client, event, login):
+    from datetime import timedelta
+
+    from app.models import Event
+    other = Event(slug="other", name="Other meeting", starts_on=event.starts_on - timedelta(days=400),
+                  ends_on=event.ends_on - timedelta(days=400))
+    db.session.add(other)
+    db.session.commit()
+    job = run_row(other.id)
+    login("desk")
+    token = csrf_token(client, "/desk/print-run")
+    for run in (job.id, job.id + 1):
+        assert client.post(f"/desk/print-runs/{run}/send",
+                           data={"csrf_token": token}).status_code == 404
+    assert sendings() == []
+
+
+@pytest.mark.parametrize("role", ["door", "accreditation", "security", None])
+def test_other_roles_cannot_send_a_run_to_a_printer(client, event, login, role):
+    job = run_row(event.id)
+    if role:
+        login(role)
+    response = client.post(f"/desk/print-runs/{job.id}/send",
+                           data={"csrf_token": csrf_token(client, "/login")})
+    if role:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert sendings() == []
+
+
 def demo_event(app, delegates: int = 20):
     from app.models import Event
     result = app.test_cli_runner().invoke(args=["demo", "--delegates", str(delegates)])
@@ -255,10 +396,7 @@ def test_reprint_and_revoke_commands_replace_and_stop_a_badge(app, tmp_path):
 
 def test_while_a_run_goes_on_its_page_refreshes_itself_without_javascript(client, event, login):
     login("desk")
-    job = Job(function="print_run", arguments={}, title="10 badges", total=10, done=4,
-              state=JobState.RUNNING, event_id=event.id, started_by="staff:desk@test.example")
-    db.session.add(job)
-    db.session.commit()
+    job = run_row(event.id, JobState.RUNNING)
     page = client.get(f"/desk/print-runs/{job.id}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh"' in page
     assert 'value="40"' in page and "Running: 4 of 10 (40%)" in page

@@ -12,23 +12,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Badge, PrintJob, Station
 from badges import load_layout
-from cups_support import printed_pdf, require_cups_queue, stopped_queue
+from cups_support import printed_pdf, require_cups_queue, set_up_station, stopped_queue, use_station
 from support import csrf_token, hidden_fields, make_person, qr_codes_in_pdf
 
 MM = 72 / 25.4
-
-
-def set_up_station(client, **fields) -> Station | None:
-    data = {"csrf_token": csrf_token(client, "/desk/stations"), "name": "Desk 1",
-            "printer_queue": "", "layout": "", "sheet": "", **fields}
-    client.post("/desk/stations", data={k: v for k, v in data.items() if v is not False})
-    return db.session.scalar(select(Station).where(Station.name == data["name"]))
-
-
-def use_station(client, station: Station) -> None:
-    url = f"/desk/stations/{station.id}/use"
-    response = client.post(url, data=hidden_fields(client, f"/desk/stations/{station.id}", url))
-    assert response.status_code == 302
 
 
 def print_from_person_page(client, person, follow: bool = True):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached
 
@@ -40,6 +40,15 @@ SERIAL = re.compile(r"B(\d{6,8})-(\d{1,3})")
 # What the rules and the door's answer read of a badge's holder, loaded with the badge.
 _HOLDER = joinedload(Badge.delegate).options(
     joinedload(Delegate.category), joinedload(Delegate.event), joinedload(Delegate.zones))
+
+
+# Built once, not at every scan (the statement cache still needs each one built and keyed).
+_KEY_AND_BADGE = (
+    select(SigningKey, Badge)
+    .outerjoin(Badge, (Badge.id == bindparam("badge_id")) & (Badge.signing_key_id == SigningKey.id))
+    .where(SigningKey.event_id == bindparam("event_id"),
+           SigningKey.number == bindparam("key_number"))
+    .options(_HOLDER))
 
 
 class NonceReused(ServiceError):
@@ -244,11 +253,9 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerd
     # The key and the badge it signed, in one query. The key row is read at every scan rather
     # than kept by the process (its parsed public key is): a key an admin retires stops its
     # badges at every door and in every worker at once.
-    found = db.session.execute(
-        select(SigningKey, Badge)
-        .outerjoin(Badge, (Badge.id == code.badge_id) & (Badge.signing_key_id == SigningKey.id))
-        .where(SigningKey.event_id == event_id, SigningKey.number == code.key_number)
-        .options(_HOLDER)).unique().first()
+    found = db.session.execute(_KEY_AND_BADGE, {
+        "badge_id": code.badge_id, "event_id": event_id, "key_number": code.key_number,
+    }).unique().first()
     key, badge = found if found is not None else (None, None)
     if key is None or key.retired_at is not None or not code.verify(public_key(key.public_key)):
         return None, ScanVerdict.INVALID_SIGNATURE

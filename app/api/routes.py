@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import Response, jsonify, request, url_for
 from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Checkpoint, Scan, ScanDirection, ScanFlag, ScanVerdict, StaffRole
@@ -197,11 +197,14 @@ def _scan_time(value) -> datetime:
     return moment
 
 
+_CHECKPOINT_BY_CODE = select(Checkpoint).where(Checkpoint.code == bindparam("code"))  # built once
+
+
 def _checkpoint(value) -> Checkpoint | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return db.session.get(Checkpoint, value) if 0 < value <= MAX_ID else None
     if _text_problem(value, 1, 64) is None:
-        matches = db.session.scalars(select(Checkpoint).where(Checkpoint.code == value)).all()
+        matches = db.session.scalars(_CHECKPOINT_BY_CODE, {"code": value}).all()
         return matches[0] if len(matches) == 1 else None  # the same code at two events: use the id
     return None
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 
 from ..database import commit_keeping_loaded
 from ..extensions import db
@@ -40,6 +40,15 @@ SERIAL = re.compile(r"B(\d{6,8})-(\d{1,3})")
 # What the rules and the door's answer read of a badge's holder, loaded with the badge.
 _HOLDER = joinedload(Badge.delegate).options(
     joinedload(Delegate.category), joinedload(Delegate.event), joinedload(Delegate.zones))
+
+
+# Built once, not at every scan (the statement cache still needs each one built and keyed).
+_KEY_AND_BADGE = (
+    select(SigningKey, Badge)
+    .outerjoin(Badge, (Badge.id == bindparam("badge_id")) & (Badge.signing_key_id == SigningKey.id))
+    .where(SigningKey.event_id == bindparam("event_id"),
+           SigningKey.number == bindparam("key_number"))
+    .options(_HOLDER))
 
 
 class NonceReused(ServiceError):
@@ -112,9 +121,11 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
                 manual=manual, offline=offline,
                 server_verdict=decided if offline and decided is not verdict else None)
     _move_and_flag(scan, decided, entered)
-    db.session.add(scan)
+    row = _scan_row(scan)
     try:
-        db.session.flush()
+        # One INSERT rather than the session's unit of work (nothing else changes in this
+        # transaction); the scan then joins the session as the row now stored.
+        row["id"] = db.session.execute(_INSERT_SCAN, row).scalar_one()
     except IntegrityError:
         # A nonce seen before (a retry, or the same scan sent twice at once): the first one
         # wins. The unique index finds it, so a new nonce costs no query of its own.
@@ -123,8 +134,26 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         if earlier is None:
             raise
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
+    for key, value in row.items():
+        setattr(scan, key, value)
+    make_transient_to_detached(scan)
+    db.session.add(scan)
     commit_keeping_loaded()  # the answer shows what was decided: nothing to read back
     return _outcome(scan, entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
+
+
+_INSERT_SCAN = insert(Scan.__table__).returning(Scan.__table__.c.id)
+_SCAN_COLUMNS = tuple(column.key for column in Scan.__table__.columns if column.key != "id")
+
+
+def _scan_row(scan: Scan) -> dict:
+    """The row of a new scan, every column given (a column default would not reach `scan`)."""
+    row = {key: getattr(scan, key) for key in _SCAN_COLUMNS}
+    row["checkpoint_id"] = scan.checkpoint.id
+    row["badge_id"] = scan.badge.id if scan.badge is not None else None
+    row["override_reason"] = scan.override_reason or ""
+    row["offline"], row["manual"] = bool(scan.offline), bool(scan.manual)
+    return row
 
 
 def decide_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, *,
@@ -224,11 +253,9 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerd
     # The key and the badge it signed, in one query. The key row is read at every scan rather
     # than kept by the process (its parsed public key is): a key an admin retires stops its
     # badges at every door and in every worker at once.
-    found = db.session.execute(
-        select(SigningKey, Badge)
-        .outerjoin(Badge, (Badge.id == code.badge_id) & (Badge.signing_key_id == SigningKey.id))
-        .where(SigningKey.event_id == event_id, SigningKey.number == code.key_number)
-        .options(_HOLDER)).unique().first()
+    found = db.session.execute(_KEY_AND_BADGE, {
+        "badge_id": code.badge_id, "event_id": event_id, "key_number": code.key_number,
+    }).unique().first()
     key, badge = found if found is not None else (None, None)
     if key is None or key.retired_at is not None or not code.verify(public_key(key.public_key)):
         return None, ScanVerdict.INVALID_SIGNATURE

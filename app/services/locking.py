@@ -6,7 +6,7 @@ for the first and then sees it.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..database import hold_write_lock
 from ..extensions import db
@@ -55,4 +55,11 @@ def lock_delegation(event_id: int, country: str) -> Delegation | None:
 
 def lock_delegate_scans(delegate_id: int) -> None:
     """Serialise door decisions about one person (single entry: two lanes, one badge)."""
-    _locked(select(Delegate.id).where(Delegate.id == delegate_id)).one()
+    hold_write_lock()  # SQLite: the only writer from here on; PostgreSQL: nothing to do
+    query = _SCANS_LOCK if db.session.get_bind().dialect.name == "sqlite" else _SCANS_LOCK_ROW
+    db.session.execute(query, {"delegate_id": delegate_id}).one()
+
+
+# Built once, not at every scan.
+_SCANS_LOCK = select(Delegate.id).where(Delegate.id == bindparam("delegate_id"))
+_SCANS_LOCK_ROW = _SCANS_LOCK.with_for_update()

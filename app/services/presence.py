@@ -6,7 +6,7 @@ zone's doors, and a copy of their badge cannot either.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, bindparam, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -20,9 +20,20 @@ def _same_zone(zone_id: int | None):
 def last_move(delegate_id: int, zone_id: int | None) -> Scan | None:
     """The newest scan that moved this person in or out of the zone, with its checkpoint (a door
     refusing a second entry says through which door the person entered)."""
-    return db.session.scalar(select(Scan).where(
-        Scan.delegate_id == delegate_id, _same_zone(zone_id), Scan.moved.is_not(None))
-        .options(joinedload(Scan.checkpoint)).order_by(Scan.id.desc()).limit(1))
+    if zone_id is None:
+        return db.session.scalar(_LAST_MOVE_IN_VENUE, {"delegate_id": delegate_id})
+    return db.session.scalar(_LAST_MOVE_IN_ZONE, {"delegate_id": delegate_id, "zone_id": zone_id})
+
+
+def _last_move_query(same_zone) -> Select:
+    return (select(Scan).where(Scan.delegate_id == bindparam("delegate_id"), same_zone,
+                               Scan.moved.is_not(None))
+            .options(joinedload(Scan.checkpoint)).order_by(Scan.id.desc()).limit(1))
+
+
+# Built once, not at every scan: one for the venue, one for any zone.
+_LAST_MOVE_IN_VENUE = _last_move_query(Scan.zone_id.is_(None))
+_LAST_MOVE_IN_ZONE = _last_move_query(Scan.zone_id == bindparam("zone_id"))
 
 
 def entry_if_inside(delegate_id: int, zone_id: int | None) -> Scan | None:

@@ -210,7 +210,7 @@ def _checkpoint(value) -> Checkpoint | None:
 
 
 def scan_json(outcome: ScanOutcome) -> dict:
-    person = outcome.delegate
+    person = outcome.holder
     scan = outcome.scan
     return {
         "scan_id": scan.id,
@@ -227,21 +227,20 @@ def scan_json(outcome: ScanOutcome) -> dict:
         "checkpoint_name": outcome.scan.checkpoint.name,
         "direction": outcome.scan.direction.value,
         "scanned_at": outcome.scan.scanned_at.isoformat(),
-        "badge": {"serial": outcome.badge.serial, "version": outcome.badge.version}
-        if outcome.badge else None,
+        "badge": {"serial": person.serial, "version": person.version} if person else None,
         "person": {
-            "person_id": person.id,
+            "person_id": person.person_id,
             "name": person.printed_name,
             "native_name": person.native_name,
             "honorific": person.honorific,
             "organisation": person.organisation,
             "country": person.country,
             "country_name": country_name(person.country),
-            "category": person.category.code,
-            "category_name": person.category.name,
-            "category_colour": person.category.colour,
+            "category": person.category_code,
+            "category_name": person.category_name,
+            "category_colour": person.category_colour,
             "zones": [{"code": zone.code, "name": zone.name} for zone in person.zones],
-            "photo_url": url_for("door.scan_photo", scan_id=outcome.scan.id) if person.photo_file else None,
+            "photo_url": url_for("door.scan_photo", scan_id=outcome.scan.id) if person.has_photo else None,
         } if person else None,
     }
 
@@ -250,9 +249,8 @@ def _detail(outcome: ScanOutcome) -> str:
     """The verdict's reason in the door's words where the title alone is not enough."""
     entered = outcome.entered
     if entered is not None:
-        event = entered.checkpoint.event
-        return f"Entered at {event.at_venue(entered.scanned_at).strftime('%H:%M')} through " \
-               f"{entered.checkpoint.name}."
+        at = outcome.holder.event.at_venue(entered.scanned_at)
+        return f"Entered at {at.strftime('%H:%M')} through {entered.checkpoint_name}."
     if outcome.scan.flag is ScanFlag.EXIT_WITHOUT_ENTRY:
         return "No entry was recorded: let them out, and tell the security office."
     if outcome.scan.flag is ScanFlag.OVERRIDE:

@@ -12,6 +12,15 @@ from ..extensions import db
 from ._types import UTCDateTime, coded_enum, utcnow
 from .enums import DoorDirections
 
+
+def venue_timezone(name: str) -> tzinfo:
+    """The time zone an event names (UTC if the zone is unknown to this machine)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt_timezone.utc
+
+
 category_default_zones = Table(
     "category_default_zones",
     db.metadata,
@@ -75,10 +84,7 @@ class Event(db.Model):
     @property
     def venue_timezone(self) -> tzinfo:
         """The venue's time zone (UTC if the zone is unknown to this machine)."""
-        try:
-            return ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return dt_timezone.utc
+        return venue_timezone(self.timezone)
 
     def at_venue(self, moment: datetime) -> datetime:
         """A UTC moment on the venue's clock."""

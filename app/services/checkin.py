@@ -13,22 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm import make_transient_to_detached
 
-from ..database import commit_keeping_loaded
+from ..database import commit_keeping_loaded, hold_write_lock
 from ..extensions import db
-from ..models import (Badge, Checkpoint, Delegate, DelegateStatus, Event, Scan, ScanDirection,
-                      ScanFlag, ScanVerdict, SigningKey)
+from ..models import Checkpoint, DelegateStatus, Event, Scan, ScanDirection, ScanFlag, ScanVerdict
 from ..models._types import utcnow
 from .audit import Actor, record
+from .badge_holders import (BadgeHolder, EventDays, holder_by_serial, holder_of, key_and_holder,
+                            revoked_holder_by_code)
 from .codes import clean_scanned_code, is_legacy_code, parse_badge_code
 from .errors import InvalidState, ServiceError
 from .keys import public_key
 from .locking import lock_delegate_scans
 from .people import clean_text
-from .presence import entry_if_inside
+from .presence import Entry, entry_if_inside
 
 RULES = json.loads(Path(__file__).with_name("door_rules.json").read_text(encoding="utf-8"))
 LOST_REASONS = frozenset(RULES["lost_reasons"])
@@ -37,18 +38,6 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 # A supervisor lets a refused person through while they are still standing at the door.
 OVERRIDE_WINDOW = timedelta(minutes=15)
 SERIAL = re.compile(r"B(\d{6,8})-(\d{1,3})")
-# What the rules and the door's answer read of a badge's holder, loaded with the badge.
-_HOLDER = joinedload(Badge.delegate).options(
-    joinedload(Delegate.category), joinedload(Delegate.event), joinedload(Delegate.zones))
-
-
-# Built once, not at every scan (the statement cache still needs each one built and keyed).
-_KEY_AND_BADGE = (
-    select(SigningKey, Badge)
-    .outerjoin(Badge, (Badge.id == bindparam("badge_id")) & (Badge.signing_key_id == SigningKey.id))
-    .where(SigningKey.event_id == bindparam("event_id"),
-           SigningKey.number == bindparam("key_number"))
-    .options(_HOLDER))
 
 
 class NonceReused(ServiceError):
@@ -61,12 +50,12 @@ class NonceReused(ServiceError):
 class ScanOutcome:
     verdict: ScanVerdict
     scan: Scan
-    badge: Badge | None
-    delegate: Delegate | None
+    #: The badge scanned and its holder, as the door shows them; None for an unknown code.
+    holder: BadgeHolder | None
     #: True when this nonce was seen before and the stored answer is returned.
     replayed: bool = False
-    #: For already_inside: the scan by which the person entered.
-    entered: Scan | None = None
+    #: For already_inside: how the person entered.
+    entered: Entry | None = None
 
     @property
     def accepted(self) -> bool:
@@ -79,11 +68,11 @@ class _Facts:
 
     checkpoint: Checkpoint
     direction: ScanDirection
-    badge: Badge | None
+    badge: BadgeHolder | None
     refusal: ScanVerdict | None  # from reading the code
     when: datetime  # the door's time of the scan: validity days
     as_of: datetime  # the badge's state then: now, or the scan time of an offline scan
-    entered: Scan | None  # the person is inside the checkpoint's zone since this scan
+    entered: Entry | None  # the person is inside the checkpoint's zone since this entry
 
 
 def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, actor: Actor,
@@ -103,19 +92,18 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
                            code="bad_time", field="scanned_at")
     raw_code = (raw_code or "")[:256]
     staff_id = actor.user.id if actor.user else None
+    # Two lanes scanning copies of one badge at once: reading the badge locks its holder, so
+    # the second waits for the first to be recorded, then sees the person inside.
+    hold_write_lock()
     badge, refusal = _read(checkpoint, raw_code, manual)
-    entered = None
-    if badge is not None:
-        # Two lanes scanning copies of one badge at once: the second waits for the
-        # first to be recorded, then sees the person inside.
-        lock_delegate_scans(badge.delegate_id)
-        entered = entry_if_inside(badge.delegate_id, checkpoint.zone_id)
+    entered = entry_if_inside(badge.person_id, checkpoint.zone_id) if badge else None
     offline = offline_verdict is not None
     decided = _decide(_Facts(checkpoint, direction, badge, refusal, when=scanned_at or now,
                              as_of=(scanned_at or now) if offline else now, entered=entered))
     verdict = offline_verdict if offline else decided
-    scan = Scan(checkpoint=checkpoint, zone_id=checkpoint.zone_id, badge=badge,
-                delegate_id=badge.delegate_id if badge else None, raw_code=raw_code,
+    scan = Scan(checkpoint=checkpoint, zone_id=checkpoint.zone_id,
+                badge_id=badge.badge_id if badge else None,
+                delegate_id=badge.person_id if badge else None, raw_code=raw_code,
                 direction=direction, verdict=verdict, scanned_at=scanned_at or now,
                 recorded_at=now, staff_id=staff_id, device=device[:120], nonce=nonce or None,
                 manual=manual, offline=offline,
@@ -139,7 +127,8 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
     make_transient_to_detached(scan)
     db.session.add(scan)
     commit_keeping_loaded()  # the answer shows what was decided: nothing to read back
-    return _outcome(scan, entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
+    return ScanOutcome(verdict, scan, badge,
+                       entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
 
 
 _INSERT_SCAN = insert(Scan.__table__).returning(Scan.__table__.c.id)
@@ -150,7 +139,6 @@ def _scan_row(scan: Scan) -> dict:
     """The row of a new scan, every column given (a column default would not reach `scan`)."""
     row = {key: getattr(scan, key) for key in _SCAN_COLUMNS}
     row["checkpoint_id"] = scan.checkpoint.id
-    row["badge_id"] = scan.badge.id if scan.badge is not None else None
     row["override_reason"] = scan.override_reason or ""
     row["offline"], row["manual"] = bool(scan.offline), bool(scan.manual)
     return row
@@ -158,10 +146,11 @@ def _scan_row(scan: Scan) -> dict:
 
 def decide_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, *,
                 manual: bool = False, when: datetime | None = None) -> ScanVerdict:
-    """What the door would answer now for this code, recording nothing (a dry run)."""
+    """What the door would answer now for this code, recording nothing (a dry run; the holder's
+    row stays locked until the caller's transaction ends)."""
     now = utcnow()
     badge, refusal = _read(checkpoint, raw_code, manual)
-    entered = entry_if_inside(badge.delegate_id, checkpoint.zone_id) if badge else None
+    entered = entry_if_inside(badge.person_id, checkpoint.zone_id) if badge else None
     return _decide(_Facts(checkpoint, direction, badge, refusal, when=when or now, as_of=now,
                           entered=entered))
 
@@ -172,7 +161,7 @@ def _read(checkpoint: Checkpoint, raw_code: str, manual: bool):
     return identify_badge(checkpoint.event_id, raw_code)
 
 
-def _move_and_flag(scan: Scan, decided: ScanVerdict, entered: Scan | None) -> None:
+def _move_and_flag(scan: Scan, decided: ScanVerdict, entered: Entry | None) -> None:
     """Who the scan moves in or out, and what the security office should look at.
 
     What happened at the door (the recorded verdict) moves people: an offline door that
@@ -221,18 +210,14 @@ def let_through(refused: Scan, reason: str, actor: Actor) -> ScanOutcome:
     return _outcome(scan)
 
 
-def badge_by_serial(event_id: int, serial: str) -> tuple[Badge | None, ScanVerdict | None]:
+def badge_by_serial(event_id: int, serial: str) -> tuple[BadgeHolder | None, ScanVerdict | None]:
     """The badge whose printed serial the guard typed (e.g. "B000123-2"), or unknown_code."""
     match = SERIAL.fullmatch(clean_scanned_code(serial))
-    if match is None:
-        return None, ScanVerdict.UNKNOWN_CODE
-    badge = db.session.execute(select(Badge).join(Badge.delegate).where(
-        Badge.id == int(match.group(1)), Badge.version == int(match.group(2)),
-        Delegate.event_id == event_id).options(_HOLDER)).unique().scalar()
-    return (badge, None) if badge is not None else (None, ScanVerdict.UNKNOWN_CODE)
+    badge = match and holder_by_serial(event_id, int(match.group(1)), int(match.group(2)))
+    return (badge, None) if badge else (None, ScanVerdict.UNKNOWN_CODE)
 
 
-def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerdict | None]:
+def identify_badge(event_id: int, raw_code: str) -> tuple[BadgeHolder | None, ScanVerdict | None]:
     """The badge a scanned code stands for, or the verdict when no badge can be trusted.
 
     A code that parses but does not verify, is signed by a retired key or another
@@ -242,9 +227,7 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerd
     if code is None:
         if is_legacy_code(raw_code):
             # Badges from before signed codes were all reissued: refused with their own verdict.
-            badge = db.session.scalar(select(Badge).join(Badge.delegate).where(
-                Badge.code == clean_scanned_code(raw_code), Delegate.event_id == event_id,
-                Badge.revoked_at.is_not(None)))
+            badge = revoked_holder_by_code(event_id, clean_scanned_code(raw_code))
             if badge is not None:
                 return badge, None
         return None, ScanVerdict.UNKNOWN_CODE
@@ -253,11 +236,11 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[Badge | None, ScanVerd
     # The key and the badge it signed, in one query. The key row is read at every scan rather
     # than kept by the process (its parsed public key is): a key an admin retires stops its
     # badges at every door and in every worker at once.
-    found = db.session.execute(_KEY_AND_BADGE, {
-        "badge_id": code.badge_id, "event_id": event_id, "key_number": code.key_number,
-    }).unique().first()
-    key, badge = found if found is not None else (None, None)
-    if key is None or key.retired_at is not None or not code.verify(public_key(key.public_key)):
+    found = key_and_holder(event_id, code.key_number, code.badge_id)
+    if found is None:
+        return None, ScanVerdict.INVALID_SIGNATURE
+    key, retired_at, badge = found
+    if retired_at is not None or not code.verify(public_key(key)):
         return None, ScanVerdict.INVALID_SIGNATURE
     if badge is None or badge.version != code.badge_version:
         return None, ScanVerdict.UNKNOWN_CODE  # signed here, but no such badge (a restored backup?)
@@ -291,17 +274,16 @@ def _revoked(f: _Facts) -> ScanVerdict | None:
         return None
     if badge.revoked_reason in LOST_REASONS:
         return ScanVerdict.REPORTED_LOST
-    newer = any(other.version > badge.version for other in badge.delegate.badges)
-    return ScanVerdict.SUPERSEDED if newer else ScanVerdict.REVOKED
+    return ScanVerdict.SUPERSEDED if badge.superseded else ScanVerdict.REVOKED
 
 
 def _cleared(f: _Facts) -> ScanVerdict | None:
-    awaiting = f.badge.delegate.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
+    awaiting = f.badge.status is DelegateStatus.APPROVED_AWAITING_CLEARANCE
     return ScanVerdict.NOT_CLEARED if awaiting else None
 
 
 def _approved(f: _Facts) -> ScanVerdict | None:
-    return None if f.badge.delegate.status is DelegateStatus.READY else ScanVerdict.NOT_APPROVED
+    return None if f.badge.status is DelegateStatus.READY else ScanVerdict.NOT_APPROVED
 
 
 def _handed_over(f: _Facts) -> ScanVerdict | None:
@@ -319,12 +301,12 @@ def _exit(f: _Facts) -> ScanVerdict | None:
 
 
 def _validity(f: _Facts) -> ScanVerdict | None:
-    return None if within_event_days(f.badge.delegate.event, f.when) else ScanVerdict.NOT_VALID_NOW
+    return None if within_event_days(f.badge.event, f.when) else ScanVerdict.NOT_VALID_NOW
 
 
 def _zone(f: _Facts) -> ScanVerdict | None:
     zone_id = f.checkpoint.zone_id
-    if zone_id is None or any(zone.id == zone_id for zone in f.badge.delegate.zones):
+    if zone_id is None or f.badge.may_enter(zone_id):
         return None
     return ScanVerdict.WRONG_CHECKPOINT
 
@@ -339,13 +321,12 @@ _CHECKS = {"code": _code, "revoked": _revoked, "cleared": _cleared, "approved": 
            "single_entry": _single_entry}
 
 
-def within_event_days(event: Event, when: datetime) -> bool:
+def within_event_days(event: Event | EventDays, when: datetime) -> bool:
     """Whether `when` falls on one of the event's days at the venue (the dates printed on badges)."""
     return event.starts_on <= event.at_venue(when).date() <= event.ends_on
 
 
-def _outcome(scan: Scan, replayed: bool = False, entered: Scan | None = None) -> ScanOutcome:
-    badge = scan.badge
-    return ScanOutcome(verdict=scan.verdict, scan=scan, badge=badge,
-                       delegate=badge.delegate if badge else None, replayed=replayed,
-                       entered=entered)
+def _outcome(scan: Scan, replayed: bool = False) -> ScanOutcome:
+    """The answer for a scan already stored (a replay, an override)."""
+    return ScanOutcome(verdict=scan.verdict, scan=scan,
+                       holder=holder_of(scan.badge) if scan.badge else None, replayed=replayed)

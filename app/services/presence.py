@@ -6,40 +6,52 @@ zone's doors, and a copy of their badge cannot either.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import Select, bindparam, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Delegate, Scan, ScanDirection
+from ..models import Checkpoint, Delegate, Scan, ScanDirection
 
 
 def _same_zone(zone_id: int | None):
     return Scan.zone_id.is_(None) if zone_id is None else Scan.zone_id == zone_id
 
 
-def last_move(delegate_id: int, zone_id: int | None) -> Scan | None:
-    """The newest scan that moved this person in or out of the zone, with its checkpoint (a door
-    refusing a second entry says through which door the person entered)."""
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The scan by which a person entered a zone: what a door refusing a second entry says."""
+
+    scan_id: int
+    scanned_at: datetime
+    checkpoint_name: str
+
+
+def entry_if_inside(delegate_id: int, zone_id: int | None) -> Entry | None:
+    """How the person entered the zone, if they are inside now (their newest move there was in)."""
     if zone_id is None:
-        return db.session.scalar(_LAST_MOVE_IN_VENUE, {"delegate_id": delegate_id})
-    return db.session.scalar(_LAST_MOVE_IN_ZONE, {"delegate_id": delegate_id, "zone_id": zone_id})
+        row = db.session.execute(_LAST_MOVE_IN_VENUE, {"delegate_id": delegate_id}).first()
+    else:
+        row = db.session.execute(_LAST_MOVE_IN_ZONE,
+                                 {"delegate_id": delegate_id, "zone_id": zone_id}).first()
+    if row is None or row.moved is not ScanDirection.IN:
+        return None
+    return Entry(row.id, row.scanned_at, row.name)
 
 
 def _last_move_query(same_zone) -> Select:
-    return (select(Scan).where(Scan.delegate_id == bindparam("delegate_id"), same_zone,
-                               Scan.moved.is_not(None))
-            .options(joinedload(Scan.checkpoint)).order_by(Scan.id.desc()).limit(1))
+    """The newest scan that moved a person in or out of a zone, as plain columns."""
+    return (select(Scan.id, Scan.moved, Scan.scanned_at, Checkpoint.name)
+            .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+            .where(Scan.delegate_id == bindparam("delegate_id"), same_zone, Scan.moved.is_not(None))
+            .order_by(Scan.id.desc()).limit(1))
 
 
 # Built once, not at every scan: one for the venue, one for any zone.
 _LAST_MOVE_IN_VENUE = _last_move_query(Scan.zone_id.is_(None))
 _LAST_MOVE_IN_ZONE = _last_move_query(Scan.zone_id == bindparam("zone_id"))
-
-
-def entry_if_inside(delegate_id: int, zone_id: int | None) -> Scan | None:
-    """The scan by which the person entered the zone, if they are inside now."""
-    move = last_move(delegate_id, zone_id)
-    return move if move is not None and move.moved is ScanDirection.IN else None
 
 
 def inside(event_id: int, zone_id: int | None) -> list[tuple[Delegate, Scan]]:

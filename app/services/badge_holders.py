@@ -1,0 +1,178 @@
+"""What a door reads of a badge and its holder: a few columns of five tables, in one query.
+
+A busy entrance decides hundreds of scans a minute. Loading the badge, its holder, the
+holder's category, event and zones as ORM objects cost more CPU than everything else in a
+scan; the door needs about twenty values of them, read here as plain rows (one per zone
+the holder may enter) into a frozen `BadgeHolder`. `holder_of` builds the same from
+objects already loaded, for the rarer paths that have them (a replayed or overridden scan).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy import Boolean, Select, and_, bindparam, exists, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Badge, Category, Delegate, DelegateStatus, Event, SigningKey, Zone, delegate_zones
+from ..models.event import venue_timezone
+
+
+@dataclass(frozen=True, slots=True)
+class ZonePass:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventDays:
+    """The days a badge is valid, on the venue's clock (what `within_event_days` reads)."""
+
+    starts_on: date
+    ends_on: date
+    timezone: str
+
+    def at_venue(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.venue_timezone)
+
+    @property
+    def venue_timezone(self) -> tzinfo:
+        return venue_timezone(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeHolder:
+    """One badge version and what the door's rules and answer need of its holder."""
+
+    badge_id: int
+    version: int
+    handed_over_at: datetime | None
+    revoked_at: datetime | None
+    revoked_reason: str
+    #: A newer version of this badge exists (a revoked badge is then "superseded").
+    superseded: bool
+    person_id: int
+    status: DelegateStatus
+    honorific: str
+    printed_name: str
+    native_name: str
+    organisation: str
+    country: str
+    has_photo: bool
+    category_code: str
+    category_name: str
+    category_colour: str
+    zones: tuple[ZonePass, ...]
+    event: EventDays
+
+    @property
+    def serial(self) -> str:
+        return f"B{self.badge_id:06d}-{self.version}"
+
+    def may_enter(self, zone_id: int) -> bool:
+        return any(zone.id == zone_id for zone in self.zones)
+
+
+def holder_of(badge: Badge) -> BadgeHolder:
+    """The door's view of a badge whose objects are loaded already."""
+    person = badge.delegate
+    event = person.event
+    return BadgeHolder(
+        badge_id=badge.id, version=badge.version, handed_over_at=badge.handed_over_at,
+        revoked_at=badge.revoked_at, revoked_reason=badge.revoked_reason,
+        superseded=any(other.version > badge.version for other in person.badges),
+        person_id=person.id, status=person.status, honorific=person.honorific,
+        printed_name=person.printed_name, native_name=person.native_name,
+        organisation=person.organisation, country=person.country,
+        has_photo=bool(person.photo_file), category_code=person.category.code,
+        category_name=person.category.name, category_colour=person.category.colour,
+        zones=tuple(ZonePass(zone.id, zone.code, zone.name) for zone in person.zones),
+        event=EventDays(event.starts_on, event.ends_on, event.timezone))
+
+
+_newer = aliased(Badge)
+# Read with every holder, in this order (`_holder` reads them back by position).
+_HOLDER_COLUMNS = (
+    Badge.id, Badge.version, Badge.handed_over_at, Badge.revoked_at, Badge.revoked_reason,
+    type_coerce(exists().where(_newer.delegate_id == Badge.delegate_id,
+                               _newer.version > Badge.version), Boolean),
+    Delegate.id, Delegate.status, Delegate.honorific, Delegate.printed_name, Delegate.native_name,
+    Delegate.organisation, Delegate.country, type_coerce(Delegate.photo_file != "", Boolean),
+    Category.code, Category.name, Category.colour,
+    Event.starts_on, Event.ends_on, Event.timezone,
+    Zone.id, Zone.code, Zone.name)
+_ZONE = len(_HOLDER_COLUMNS) - 3
+
+
+def _with_holder(query: Select) -> Select:
+    """`query` (which has Badge in its FROM) joined to the holder, one row per zone (ordered as
+    the badge prints them), locking the holder's row until the transaction ends: two doors
+    deciding on one person at once decide one after the other (PostgreSQL; SQLite's scans
+    hold the database's write lock from their start)."""
+    return (query.join(Delegate, Delegate.id == Badge.delegate_id)
+            .join(Category, Category.id == Delegate.category_id)
+            .join(Event, Event.id == Delegate.event_id)
+            .outerjoin(delegate_zones, delegate_zones.c.delegate_id == Delegate.id)
+            .outerjoin(Zone, Zone.id == delegate_zones.c.zone_id)
+            .order_by(Zone.code).with_for_update(of=Delegate))
+
+
+def _holder(rows, start: int = 0) -> BadgeHolder | None:
+    """The holder read by a `_with_holder` query whose holder columns begin at `start`."""
+    first = rows[0][start:] if rows else None
+    if first is None or first[0] is None:
+        return None
+    zone = start + _ZONE
+    return BadgeHolder(
+        *first[:17],
+        zones=tuple(ZonePass(*row[zone:zone + 3]) for row in rows if row[zone] is not None),
+        event=EventDays(*first[17:20]))
+
+
+# Built once, not at every scan (the statement cache still needs each one built and keyed).
+_KEY = (select(SigningKey.public_key, SigningKey.retired_at)
+        .where(SigningKey.event_id == bindparam("event_id"), SigningKey.number == bindparam("key_number")))
+_KEY_AND_HOLDER = _with_holder(
+    _KEY.add_columns(*_HOLDER_COLUMNS)
+    .join(Badge, and_(Badge.id == bindparam("badge_id"), Badge.signing_key_id == SigningKey.id)))
+
+_HOLDER_BY_SERIAL = _with_holder(
+    select(*_HOLDER_COLUMNS).select_from(Badge)
+    .where(Badge.id == bindparam("badge_id"), Badge.version == bindparam("version"))
+).where(Delegate.event_id == bindparam("event_id"))
+
+_HOLDER_BY_LEGACY_CODE = _with_holder(
+    select(*_HOLDER_COLUMNS).select_from(Badge)
+    .where(Badge.code == bindparam("code"), Badge.revoked_at.is_not(None))
+).where(Delegate.event_id == bindparam("event_id"))
+
+
+def key_and_holder(event_id: int, key_number: int, badge_id: int
+                   ) -> tuple[str, datetime | None, BadgeHolder | None] | None:
+    """The event's signing key `key_number` (its public key and retirement) and the badge
+    `badge_id` it signed with its holder, locked; None when the event has no such key.
+
+    One query for a badge that exists (nearly every scan), a second for the key alone
+    when none does (a forged code, a badge from a restored backup).
+    """
+    key = {"event_id": event_id, "key_number": key_number}
+    rows = db.session.execute(_KEY_AND_HOLDER, {**key, "badge_id": badge_id}).all()
+    if rows:
+        return rows[0][0], rows[0][1], _holder(rows, start=2)
+    found = db.session.execute(_KEY, key).first()
+    return (found[0], found[1], None) if found is not None else None
+
+
+def holder_by_serial(event_id: int, badge_id: int, version: int) -> BadgeHolder | None:
+    """The event's badge with this id and version (the serial printed on it), with its holder,
+    locked."""
+    return _holder(db.session.execute(_HOLDER_BY_SERIAL, {
+        "badge_id": badge_id, "version": version, "event_id": event_id}).all())
+
+
+def revoked_holder_by_code(event_id: int, code: str) -> BadgeHolder | None:
+    """The event's revoked badge with this stored code, with its holder, locked."""
+    return _holder(db.session.execute(_HOLDER_BY_LEGACY_CODE, {
+        "code": code, "event_id": event_id}).all())

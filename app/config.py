@@ -33,7 +33,6 @@ def load_config(instance_path: str) -> dict:
             instance / "key_encryption_key",
             lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Photos and generated files are personal data: they live beside the
         # database in the instance folder, never under static/.
         "LANYARD_PHOTO_DIR": str(instance / "photos"),

@@ -12,8 +12,10 @@ block each other.
 """
 from __future__ import annotations
 
+import time
+
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -24,13 +26,19 @@ BUSY_TIMEOUT_MS = 30_000
 _WRITER = "lanyard_sqlite_writer"
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 _WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# A pooled database connection unused for longer than this is tested before it is used again.
+IDLE_BEFORE_PING_S = 10.0
 
 
 def configure_engine(engine: Engine) -> None:
-    """Install the SQLite transaction rules on `engine` (nothing to do on PostgreSQL)."""
-    if engine.dialect.name != "sqlite" or getattr(engine, "_lanyard_configured", False):
+    """Install the connection test on a database server's engine, the transaction rules on
+    SQLite's."""
+    if getattr(engine, "_lanyard_configured", False):
         return
     engine._lanyard_configured = True
+    if engine.dialect.name != "sqlite":
+        _ping_when_idle(engine)
+        return
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -54,6 +62,28 @@ def configure_engine(engine: Engine) -> None:
         # A reader that has written holds the write lock from then on, with current data.
         if not connection.info.get(_WRITER) and statement.lstrip().upper().startswith(_WRITE_STATEMENTS):
             connection.info[_WRITER] = True
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before use only when it sat idle (the server may have restarted
+    meanwhile), not before every request as pool_pre_ping does: a door scan saves a round trip.
+
+    A connection in steady use that the server drops fails its request; SQLAlchemy then
+    replaces every pooled connection, and a door decides that scan on the device.
+    """
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(str(error)) from error  # the pool connects afresh
 
 
 def _request_may_write() -> bool:

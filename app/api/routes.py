@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Checkpoint, Scan, ScanDirection, ScanFlag, ScanVerdict, StaffRole
 from ..models._types import MAX_ID
 from ..services.audit import Actor
@@ -32,6 +32,13 @@ def bad_request(error):
 
 
 DOOR_ROLES = (StaffRole.DOOR, StaffRole.SECURITY)
+
+
+@limiter.request_filter
+def _no_limits_on_the_api() -> bool:
+    # Logged-in door devices scan as fast as a queue moves: no limit applies here, and saying
+    # so first spares every scan Flask-Limiter's search for one.
+    return request.blueprint == api_bp.name
 
 
 @api_bp.before_request

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import StaffRole, StaffUser
@@ -115,12 +115,16 @@ def _end_sessions(user: StaffUser) -> None:
     user.session_version += 1
 
 
+# Every request loads its account: the statement is built once.
+_USER_BY_ID = select(StaffUser).where(StaffUser.id == bindparam("id"))
+
+
 def user_for_session(token: str) -> StaffUser | None:
     """The active account a session's login token (StaffUser.get_id) names, if still current."""
     user_id, _, version = (token or "").partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None  # also a bare id from before session versions: log in again
-    user = db.session.get(StaffUser, int(user_id))
+    user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -10,7 +10,7 @@ from html import unescape
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Checkpoint, ScanDirection
+from app.models import Checkpoint, Scan, ScanDirection
 from app.services.audit import Actor
 from app.services.checkin import record_scan
 from support import PASSWORD, csrf_token, make_person
@@ -25,7 +25,8 @@ def scan(event, code: str, checkpoint: str = "MAIN", direction: str = "in", acto
     """A scan at one of the event's checkpoints, recorded as the door would."""
     door = db.session.scalar(select(Checkpoint).where(Checkpoint.event_id == event.id,
                                                       Checkpoint.code == checkpoint))
-    return record_scan(door, code, ScanDirection(direction), actor or Actor.cli("door"), **extra).scan
+    outcome = record_scan(door, code, ScanDirection(direction), actor or Actor.cli("door"), **extra)
+    return db.session.get(Scan, outcome.scan.id)
 
 
 def section(html: str, zone_key: str) -> str:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from ..database import commit_keeping_loaded, hold_write_lock
 from ..extensions import db
@@ -46,10 +45,33 @@ class NonceReused(ServiceError):
     code = "nonce_reused"
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedScan:
+    """A scan as stored: what the door's answer shows of it."""
+
+    id: int
+    checkpoint: Checkpoint
+    direction: ScanDirection
+    verdict: ScanVerdict
+    scanned_at: datetime
+    flag: ScanFlag | None = None
+    moved: ScanDirection | None = None
+    server_verdict: ScanVerdict | None = None
+    offline: bool = False
+    manual: bool = False
+    override_reason: str = ""
+
+    @classmethod
+    def of(cls, scan: Scan) -> RecordedScan:
+        return cls(scan.id, scan.checkpoint, scan.direction, scan.verdict, scan.scanned_at,
+                   scan.flag, scan.moved, scan.server_verdict, scan.offline, scan.manual,
+                   scan.override_reason)
+
+
 @dataclass(frozen=True)
 class ScanOutcome:
     verdict: ScanVerdict
-    scan: Scan
+    scan: RecordedScan
     #: The badge scanned and its holder, as the door shows them; None for an unknown code.
     holder: BadgeHolder | None
     #: True when this nonce was seen before and the stored answer is returned.
@@ -101,19 +123,20 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
     decided = _decide(_Facts(checkpoint, direction, badge, refusal, when=scanned_at or now,
                              as_of=(scanned_at or now) if offline else now, entered=entered))
     verdict = offline_verdict if offline else decided
-    scan = Scan(checkpoint=checkpoint, zone_id=checkpoint.zone_id,
-                badge_id=badge.badge_id if badge else None,
-                delegate_id=badge.person_id if badge else None, raw_code=raw_code,
-                direction=direction, verdict=verdict, scanned_at=scanned_at or now,
-                recorded_at=now, staff_id=staff_id, device=device[:120], nonce=nonce or None,
-                manual=manual, offline=offline,
-                server_verdict=decided if offline and decided is not verdict else None)
-    _move_and_flag(scan, decided, entered)
-    row = _scan_row(scan)
+    server_verdict = decided if offline and decided is not verdict else None
+    moved, flag = _move_and_flag(direction, verdict, decided, server_verdict, entered)
+    scanned_at = scanned_at or now
     try:
-        # One INSERT rather than the session's unit of work (nothing else changes in this
-        # transaction); the scan then joins the session as the row now stored.
-        row["id"] = db.session.execute(_INSERT_SCAN, row).scalar_one()
+        # One INSERT of plain values: no ORM object to build, track and flush for a row that
+        # nothing else in this transaction touches.
+        scan_id = db.session.execute(_INSERT_SCAN, {
+            "checkpoint_id": checkpoint.id, "zone_id": checkpoint.zone_id,
+            "badge_id": badge.badge_id if badge else None,
+            "delegate_id": badge.person_id if badge else None, "raw_code": raw_code,
+            "direction": direction, "verdict": verdict, "moved": moved, "flag": flag,
+            "offline": offline, "server_verdict": server_verdict, "manual": manual,
+            "scanned_at": scanned_at, "recorded_at": now, "staff_id": staff_id,
+            "device": device[:120], "nonce": nonce or None}).scalar_one()
     except IntegrityError:
         # A nonce seen before (a retry, or the same scan sent twice at once): the first one
         # wins. The unique index finds it, so a new nonce costs no query of its own.
@@ -122,26 +145,14 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         if earlier is None:
             raise
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
-    for key, value in row.items():
-        setattr(scan, key, value)
-    make_transient_to_detached(scan)
-    db.session.add(scan)
-    commit_keeping_loaded()  # the answer shows what was decided: nothing to read back
+    commit_keeping_loaded()  # the answer shows the checkpoint as loaded: nothing to read back
+    scan = RecordedScan(scan_id, checkpoint, direction, verdict, scanned_at, flag=flag,
+                        moved=moved, server_verdict=server_verdict, offline=offline, manual=manual)
     return ScanOutcome(verdict, scan, badge,
                        entered=entered if verdict is ScanVerdict.ALREADY_INSIDE else None)
 
 
 _INSERT_SCAN = insert(Scan.__table__).returning(Scan.__table__.c.id)
-_SCAN_COLUMNS = tuple(column.key for column in Scan.__table__.columns if column.key != "id")
-
-
-def _scan_row(scan: Scan) -> dict:
-    """The row of a new scan, every column given (a column default would not reach `scan`)."""
-    row = {key: getattr(scan, key) for key in _SCAN_COLUMNS}
-    row["checkpoint_id"] = scan.checkpoint.id
-    row["override_reason"] = scan.override_reason or ""
-    row["offline"], row["manual"] = bool(scan.offline), bool(scan.manual)
-    return row
 
 
 def decide_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection, *,
@@ -161,24 +172,27 @@ def _read(checkpoint: Checkpoint, raw_code: str, manual: bool):
     return identify_badge(checkpoint.event_id, raw_code)
 
 
-def _move_and_flag(scan: Scan, decided: ScanVerdict, entered: Entry | None) -> None:
+def _move_and_flag(direction: ScanDirection, verdict: ScanVerdict, decided: ScanVerdict,
+                   server_verdict: ScanVerdict | None, entered: Entry | None
+                   ) -> tuple[ScanDirection | None, ScanFlag | None]:
     """Who the scan moves in or out, and what the security office should look at.
 
     What happened at the door (the recorded verdict) moves people: an offline door that
     let someone in let them in, whatever the server would have said.
     """
-    if scan.verdict is ScanVerdict.ACCEPTED:
-        if scan.direction is ScanDirection.IN:
-            scan.moved = ScanDirection.IN
+    moved = flag = None
+    if verdict is ScanVerdict.ACCEPTED:
+        if direction is ScanDirection.IN:
+            moved = ScanDirection.IN
         elif entered is not None:
-            scan.moved = ScanDirection.OUT
-    if ScanVerdict.REPORTED_LOST in (scan.verdict, decided):
-        scan.flag = ScanFlag.REPORTED_LOST
-    elif scan.server_verdict is not None:
-        scan.flag = ScanFlag.OFFLINE_CONFLICT
-    elif scan.verdict is ScanVerdict.ACCEPTED and scan.direction is ScanDirection.OUT \
-            and entered is None:
-        scan.flag = ScanFlag.EXIT_WITHOUT_ENTRY  # let out, but nobody saw them come in
+            moved = ScanDirection.OUT
+    if ScanVerdict.REPORTED_LOST in (verdict, decided):
+        flag = ScanFlag.REPORTED_LOST
+    elif server_verdict is not None:
+        flag = ScanFlag.OFFLINE_CONFLICT
+    elif verdict is ScanVerdict.ACCEPTED and direction is ScanDirection.OUT and entered is None:
+        flag = ScanFlag.EXIT_WITHOUT_ENTRY  # let out, but nobody saw them come in
+    return moved, flag
 
 
 def let_through(refused: Scan, reason: str, actor: Actor) -> ScanOutcome:
@@ -328,5 +342,5 @@ def within_event_days(event: Event | EventDays, when: datetime) -> bool:
 
 def _outcome(scan: Scan, replayed: bool = False) -> ScanOutcome:
     """The answer for a scan already stored (a replay, an override)."""
-    return ScanOutcome(verdict=scan.verdict, scan=scan,
+    return ScanOutcome(verdict=scan.verdict, scan=RecordedScan.of(scan),
                        holder=holder_of(scan.badge) if scan.badge else None, replayed=replayed)

@@ -9,10 +9,11 @@ objects already loaded, for the rarer paths that have them (a replayed or overri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from datetime import date, datetime, tzinfo
 
 from sqlalchemy import Boolean, Select, and_, bindparam, exists, select, type_coerce
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Badge, Category, Delegate, DelegateStatus, Event, SigningKey, Zone, delegate_zones
@@ -92,31 +93,38 @@ def holder_of(badge: Badge) -> BadgeHolder:
         event=EventDays(event.starts_on, event.ends_on, event.timezone))
 
 
-_newer = aliased(Badge)
+# Tables rather than mapped classes: a statement of plain columns runs without the ORM's work
+# per statement and per row.
+_badges, _people, _categories = Badge.__table__, Delegate.__table__, Category.__table__
+_events, _zones, _keys = Event.__table__, Zone.__table__, SigningKey.__table__
+_newer = _badges.alias("newer")
 # Read with every holder, in this order (`_holder` reads them back by position).
 _HOLDER_COLUMNS = (
-    Badge.id, Badge.version, Badge.handed_over_at, Badge.revoked_at, Badge.revoked_reason,
-    type_coerce(exists().where(_newer.delegate_id == Badge.delegate_id,
-                               _newer.version > Badge.version), Boolean),
-    Delegate.id, Delegate.status, Delegate.honorific, Delegate.printed_name, Delegate.native_name,
-    Delegate.organisation, Delegate.country, type_coerce(Delegate.photo_file != "", Boolean),
-    Category.code, Category.name, Category.colour,
-    Event.starts_on, Event.ends_on, Event.timezone,
-    Zone.id, Zone.code, Zone.name)
+    _badges.c.id, _badges.c.version, _badges.c.handed_over_at, _badges.c.revoked_at,
+    _badges.c.revoked_reason,
+    type_coerce(exists().where(_newer.c.delegate_id == _badges.c.delegate_id,
+                               _newer.c.version > _badges.c.version), Boolean),
+    _people.c.id, _people.c.status, _people.c.honorific, _people.c.printed_name,
+    _people.c.native_name, _people.c.organisation, _people.c.country,
+    type_coerce(_people.c.photo_file != "", Boolean),
+    _categories.c.code, _categories.c.name, _categories.c.colour,
+    _events.c.starts_on, _events.c.ends_on, _events.c.timezone,
+    _zones.c.id, _zones.c.code, _zones.c.name)
 _ZONE = len(_HOLDER_COLUMNS) - 3
 
 
-def _with_holder(query: Select) -> Select:
-    """`query` (which has Badge in its FROM) joined to the holder, one row per zone (ordered as
-    the badge prints them), locking the holder's row until the transaction ends: two doors
-    deciding on one person at once decide one after the other (PostgreSQL; SQLite's scans
-    hold the database's write lock from their start)."""
-    return (query.join(Delegate, Delegate.id == Badge.delegate_id)
-            .join(Category, Category.id == Delegate.category_id)
-            .join(Event, Event.id == Delegate.event_id)
-            .outerjoin(delegate_zones, delegate_zones.c.delegate_id == Delegate.id)
-            .outerjoin(Zone, Zone.id == delegate_zones.c.zone_id)
-            .order_by(Zone.code).with_for_update(of=Delegate))
+def _with_holder(query: Select, *, lock: bool = True) -> Select:
+    """`query` (which has the badges table in its FROM) joined to the holder, one row per zone (ordered as
+    the badge prints them). `lock`: the holder's row stays locked until the transaction ends, so
+    two doors deciding on one person at once decide one after the other (PostgreSQL; SQLite's
+    scans hold the database's write lock from their start)."""
+    query = (query.join(_people, _people.c.id == _badges.c.delegate_id)
+             .join(_categories, _categories.c.id == _people.c.category_id)
+             .join(_events, _events.c.id == _people.c.event_id)
+             .outerjoin(delegate_zones, delegate_zones.c.delegate_id == _people.c.id)
+             .outerjoin(_zones, _zones.c.id == delegate_zones.c.zone_id)
+             .order_by(_badges.c.id, _zones.c.code))
+    return query.with_for_update(of=_people) if lock else query
 
 
 def _holder(rows, start: int = 0) -> BadgeHolder | None:
@@ -132,21 +140,26 @@ def _holder(rows, start: int = 0) -> BadgeHolder | None:
 
 
 # Built once, not at every scan (the statement cache still needs each one built and keyed).
-_KEY = (select(SigningKey.public_key, SigningKey.retired_at)
-        .where(SigningKey.event_id == bindparam("event_id"), SigningKey.number == bindparam("key_number")))
+_KEY = (select(_keys.c.public_key, _keys.c.retired_at)
+        .where(_keys.c.event_id == bindparam("event_id"),
+               _keys.c.number == bindparam("key_number")))
 _KEY_AND_HOLDER = _with_holder(
     _KEY.add_columns(*_HOLDER_COLUMNS)
-    .join(Badge, and_(Badge.id == bindparam("badge_id"), Badge.signing_key_id == SigningKey.id)))
+    .join(_badges, and_(_badges.c.id == bindparam("badge_id"),
+                        _badges.c.signing_key_id == _keys.c.id)))
 
 _HOLDER_BY_SERIAL = _with_holder(
-    select(*_HOLDER_COLUMNS).select_from(Badge)
-    .where(Badge.id == bindparam("badge_id"), Badge.version == bindparam("version"))
-).where(Delegate.event_id == bindparam("event_id"))
+    select(*_HOLDER_COLUMNS).select_from(_badges)
+    .where(_badges.c.id == bindparam("badge_id"), _badges.c.version == bindparam("version"))
+).where(_people.c.event_id == bindparam("event_id"))
+
+_EVENT_HOLDERS = _with_holder(select(*_HOLDER_COLUMNS).select_from(_badges), lock=False).where(
+    _people.c.event_id == bindparam("event_id"))
 
 _HOLDER_BY_LEGACY_CODE = _with_holder(
-    select(*_HOLDER_COLUMNS).select_from(Badge)
-    .where(Badge.code == bindparam("code"), Badge.revoked_at.is_not(None))
-).where(Delegate.event_id == bindparam("event_id"))
+    select(*_HOLDER_COLUMNS).select_from(_badges)
+    .where(_badges.c.code == bindparam("code"), _badges.c.revoked_at.is_not(None))
+).where(_people.c.event_id == bindparam("event_id"))
 
 
 def key_and_holder(event_id: int, key_number: int, badge_id: int
@@ -170,6 +183,12 @@ def holder_by_serial(event_id: int, badge_id: int, version: int) -> BadgeHolder 
     locked."""
     return _holder(db.session.execute(_HOLDER_BY_SERIAL, {
         "badge_id": badge_id, "version": version, "event_id": event_id}).all())
+
+
+def holders_of_event(event_id: int) -> list[BadgeHolder]:
+    """Every badge of the event, live and stopped, with its holder, by badge id."""
+    rows = db.session.execute(_EVENT_HOLDERS, {"event_id": event_id}).all()
+    return [_holder(list(group)) for _, group in groupby(rows, key=itemgetter(0))]
 
 
 def revoked_holder_by_code(event_id: int, code: str) -> BadgeHolder | None:

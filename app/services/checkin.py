@@ -286,6 +286,11 @@ def _revoked(f: _Facts) -> ScanVerdict | None:
     badge = f.badge
     if badge.revoked_at is None or badge.revoked_at > f.as_of:
         return None
+    return stopped_verdict(badge)
+
+
+def stopped_verdict(badge: BadgeHolder) -> ScanVerdict:
+    """Why a revoked badge is refused: reported lost, replaced by a newer one, or stopped."""
     if badge.revoked_reason in LOST_REASONS:
         return ScanVerdict.REPORTED_LOST
     return ScanVerdict.SUPERSEDED if badge.superseded else ScanVerdict.REVOKED

@@ -50,7 +50,7 @@ def _hits(form: SearchForm) -> list[tuple[Delegate, BadgeState, str | None]]:
     """(person, where their badge is, why they cannot get one) for each person found."""
     if not form.q.data or not form.validate():
         return []
-    return [(person, issuance.badge_state(person), issuance.why_no_badge(person))
+    return [(person, issuance.badge_state(person.status, person.current_badge), issuance.why_no_badge(person))
             for person in find_people(form.q.data)]
 
 

@@ -42,6 +42,9 @@ def load_config(instance_path: str) -> dict:
         # Background jobs (print runs): "thread" runs each in a thread of the app, "inline"
         # in the request that starts it.
         "LANYARD_JOB_RUNNER": os.environ.get("LANYARD_JOB_RUNNER", "thread"),
+        # Seconds a running job may go without reporting before it is taken for dead (its
+        # server restarted): shown as failed, to be started again.
+        "LANYARD_JOB_STALE_AFTER": int(os.environ.get("LANYARD_JOB_STALE_AFTER", "300")),
         # Badges per file of a print run, and its render processes (0: one per core).
         "LANYARD_PRINT_RUN_FILE_BADGES": int(os.environ.get("LANYARD_PRINT_RUN_FILE_BADGES", "200")),
         "LANYARD_PRINT_RUN_WORKERS": int(os.environ.get("LANYARD_PRINT_RUN_WORKERS", "0")),

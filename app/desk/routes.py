@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..auth.access import role_required
 from ..extensions import db
 from ..formkit import select_choices, sheet_choices
+from ..jobs import stop_dead_jobs
 from ..models import Badge, BadgeState, Delegate, DelegateStatus, Event, Job, PrintScope, StaffRole
 from ..services import issuance, print_runs, printers
 from ..services.audit import Actor
@@ -50,7 +51,7 @@ def _hits(form: SearchForm) -> list[tuple[Delegate, BadgeState, str | None]]:
     """(person, where their badge is, why they cannot get one) for each person found."""
     if not form.q.data or not form.validate():
         return []
-    return [(person, issuance.badge_state(person), issuance.why_no_badge(person))
+    return [(person, issuance.badge_state(person.status, person.current_badge), issuance.why_no_badge(person))
             for person in find_people(form.q.data)]
 
 
@@ -176,6 +177,7 @@ def print_run():
     runs = db.session.scalars(select(Job).where(Job.event_id == event.id,
                                                 Job.function == "print_run")
                               .order_by(Job.id.desc()).limit(10)).all()
+    stop_dead_jobs(runs)
     return render_template("desk/print_run.html", form=form, event=event, people=people,
                            blocked=blocked, runs=runs)
 
@@ -191,27 +193,49 @@ def _print_run_or_404(job_id: int, event: Event | None = None) -> Job:
     return job
 
 
+def _posted_print_run(job_id: int) -> Job:
+    """The run of the current event a button on its page posts about, its form checked."""
+    job = _print_run_or_404(job_id, _latest_event())
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    return job
+
+
 @desk_bp.route("/print-runs/<int:job_id>")
 @role_required(*DESK)
 def print_run_job(job_id: int):
     """A print run's progress, then its files and where they were sent; the page polls the
     status while it runs."""
     job = _print_run_or_404(job_id)
+    stop_dead_jobs([job])
     sent = print_runs.sent_jobs(job)
     return render_template("desk/print_run_job.html", job=job,
                            files=[p.name for p in print_runs.run_files(job)],
                            station=current_station(job.event) if job.event else None,
                            send_form=FlaskForm(), sent=sent,
-                           job_states=printers.job_states([s["job"] for s in sent]))
+                           job_states=printers.job_states([s["job"] for s in sent]),
+                           again=print_runs.started_again_as(job))
+
+
+@desk_bp.route("/print-runs/<int:job_id>/start-again", methods=["POST"])
+@role_required(*DESK)
+def start_print_run_again(job_id: int):
+    """A run that failed, for the same people again; its page follows the new run."""
+    job = _posted_print_run(job_id)
+    try:
+        again = print_runs.start_again(job, Actor.current())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("desk.print_run_job", job_id=job.id))
+    return redirect(url_for("desk.print_run_job", job_id=again.id))
 
 
 @desk_bp.route("/print-runs/<int:job_id>/send", methods=["POST"])
 @role_required(*DESK)
 def send_print_run(job_id: int):
     """Every file of a finished run to this browser's station printer, in print order."""
-    job = _print_run_or_404(job_id, _latest_event())
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    job = _posted_print_run(job_id)
     try:
         result = print_runs.send_to_printer(job, current_station(job.event), Actor.current())
     except ServiceError as exc:
@@ -233,6 +257,7 @@ def send_print_run(job_id: int):
 @role_required(*DESK)
 def print_run_status(job_id: int):
     job = _print_run_or_404(job_id)
+    stop_dead_jobs([job])
     response = jsonify(state=job.state.value, title=job.state.title, done=job.done,
                        total=job.total, percent=job.percent, finished=job.state.finished)
     response.headers["Cache-Control"] = "no-store"

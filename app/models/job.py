@@ -40,9 +40,17 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The process running it, "host:pid": another process of the same host can tell it is gone.
+    runner: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: When its runner last said it was alive (at the start, then at each progress report).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The failed job this one starts again, if any.
+    again_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"),
+                                                    index=True)
 
     event: Mapped[Event | None] = relationship()
     starter: Mapped[StaffUser | None] = relationship()
+    again_of: Mapped[Job | None] = relationship(remote_side=[id])
 
     @property
     def percent(self) -> int:

@@ -40,6 +40,11 @@ class Actor:
     def cli(cls, command: str) -> Actor:
         return cls(label=f"cli:{command}")
 
+    @classmethod
+    def system(cls) -> Actor:
+        """Lanyard itself, noticing what nobody did (a background job whose server died)."""
+        return cls(label="system")
+
 
 def _client_ip() -> str:
     return (request.remote_addr or "") if has_request_context() else ""

@@ -115,6 +115,9 @@ _ACTIONS = [
            "withdrew the liaison invitation of {object}"),
     Action("station.set_up", "kiosk", "Desk station set up", "set up {object}"),
     Action("station.changed", "kiosk", "Desk station changed", "changed {object}"),
+    Action("job.started", "kiosk", "Print run started", "started {object}"),
+    Action("job.stopped", "kiosk", "Print run found stopped",
+           "found {object} stopped (its server restarted) and marked it failed"),
     Action("print_run.sent", "kiosk", "Print run sent to a printer",
            "sent the files of {object} to a station's printer"),
     Action("kiosk.opened", "kiosk", "Kiosk opened", "opened a self-service kiosk on {object}"),
@@ -130,7 +133,8 @@ ACTIONS = {action.code: action for action in _ACTIONS}
 #: Who else acts, besides staff accounts: the "who" filter's other choices.
 OTHER_ACTORS = {"applicant": "Applicants (their own application)", "liaison": "Liaison officers",
                 "kiosk": "Delegates at a self-service kiosk",
-                "cli": "The command line", "anonymous": "Not logged in (failed logins)"}
+                "cli": "The command line", "anonymous": "Not logged in (failed logins)",
+                "system": "Lanyard itself (print runs found stopped)"}
 
 # Shown as "changed" whatever they hold: the trail is read by more people than need them.
 SECRET_KEYS = {"passport_number", "document", "date_of_birth", "passport_expiry", "password", "private_key", "nonce"}
@@ -161,8 +165,10 @@ _LABELS = {
     "station": "Station", "job": "Print job", "kiosk": "At a kiosk", "printer_queue": "Printer",
     "sheet": "Sheet", "back": "Both sides", "by": "Found by",
     "queue": "Printer", "jobs": "Print jobs", "files": "Files", "not_sent": "Files not sent",
+    "again_of": "Starts again print run no.", "runner": "Run by (host:process)",
+    "heartbeat": "Last heard of",
 }
-_TIMES = {"expires_at", "revoked_at", "registration_opens_at", "registration_closes_at"}
+_TIMES = {"expires_at", "revoked_at", "registration_opens_at", "registration_closes_at", "heartbeat"}
 _TITLED = {"status": DelegateStatus, "role": StaffRole, "directions": DoorDirections,
            "filed_by": SubmittedBy}
 
@@ -438,7 +444,8 @@ def _who(entry: AuditEvent) -> str:
         return f"A delegate at kiosk {rest}"
     if kind == "staff":
         return rest
-    return {"applicant": "The applicant", "anonymous": "Someone not logged in"}.get(entry.actor, entry.actor)
+    return {"applicant": "The applicant", "anonymous": "Someone not logged in",
+            "system": "Lanyard itself"}.get(entry.actor, entry.actor)
 
 
 def _account(user: StaffUser) -> str:

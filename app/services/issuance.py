@@ -303,12 +303,18 @@ def why_no_badge(delegate: Delegate) -> str | None:
     return None
 
 
-def badge_state(delegate: Delegate) -> BadgeState:
-    """Where the person's working badge is: none until approved, not yet printed, printed and
-    waiting at the desk, or handed over."""
-    badge = delegate.current_badge
+def badge_state(status: DelegateStatus, badge: Badge | None) -> BadgeState:
+    """Where a person's working badge is, from their application's state and their current
+    (not revoked) badge: the one answer the desk, the liaison officer, the applicant and the
+    exports give.
+
+    Someone no longer ready (sent back for more information, waiting again for clearance) may
+    still have a live badge, but every door refuses it and the desk may neither print nor hand
+    it over: until they are ready again they have no working badge, wherever the card is."""
+    if status is not DelegateStatus.READY:
+        return BadgeState.NOT_APPROVED
     if badge is None:
-        return BadgeState.NOT_PRINTED if delegate.status is DelegateStatus.READY else BadgeState.NOT_APPROVED
+        return BadgeState.NOT_PRINTED
     if badge.handed_over_at is not None:
         return BadgeState.HANDED_OVER
     return BadgeState.PRINTED if badge.printed_at is not None else BadgeState.NOT_PRINTED

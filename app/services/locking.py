@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 
 from ..database import hold_write_lock
 from ..extensions import db
-from ..models import Badge, Delegate, Delegation
+from ..models import Badge, Delegate, Delegation, Job
 
 
 def _locked(query):
@@ -45,6 +45,11 @@ def lock_badges(badges: list[Badge]) -> list[Badge]:
     ids = sorted({b.id for b in badges})
     locked = {b.id: b for b in _locked(select(Badge).where(Badge.id.in_(ids)).order_by(Badge.id))}
     return [locked[b.id] for b in badges]
+
+
+def lock_job(job: Job) -> Job:
+    """Re-read a background job under a lock: two clerks starting a failed run again start it once."""
+    return _locked(select(Job).where(Job.id == job.id)).one()
 
 
 def lock_delegation(event_id: int, country: str) -> Delegation | None:

@@ -23,6 +23,7 @@ from . import issuance, printers
 from .audit import Actor, record
 from .countries import country_name
 from .errors import InvalidState
+from .locking import lock_job
 from .printing import badge_data, category_layouts, event_info
 
 #: Badges per file unless configured: a spooler takes such a file at once, and a jam or a
@@ -103,6 +104,32 @@ def run_print_job(progress, *, event_id: int, people: list[list[int]], scope: st
     return print_people(event, [(pid, rev) for pid, rev in people],
                         Actor(label=actor_label, user=user), folder=progress.folder,
                         scope=PrintScope(scope), sheet=sheet, back=back, progress=progress)
+
+
+def start_again(job: Job, actor: Actor) -> Job:
+    """A print run that failed (its server restarted, say) started again for the same people,
+    by `actor`; the failed run keeps the files it made.
+
+    It may have marked badges printed whose file it never finished: those print again (the
+    same badges, not handed over yet), so a run of unprinted badges starts again as one of
+    both. People changed or handed over since are skipped, as in any run."""
+    job = lock_job(job)
+    if job.function != "print_run" or job.state is not JobState.FAILED:
+        raise InvalidState("Only a print run that failed can be started again.")
+    again = started_again_as(job)
+    if again is not None:
+        raise InvalidState(f"This print run was started again already (run {again.id}).")
+    arguments = {**job.arguments, "actor_label": actor.label,
+                 "actor_id": actor.user.id if actor.user else None}
+    if arguments["scope"] == PrintScope.UNPRINTED.value:
+        arguments["scope"] = PrintScope.ANY.value
+    return enqueue("print_run", actor=actor, event=job.event, total=job.total, title=job.title,
+                   again_of=job, **arguments)
+
+
+def started_again_as(job: Job) -> Job | None:
+    """The run that starts this failed one again, if someone started it."""
+    return db.session.scalar(select(Job).where(Job.again_of_id == job.id))
 
 
 def print_people(event: Event, wanted: list[tuple[int, int]], actor: Actor, *, folder: Path,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEvent, BadgeState, Delegate, DelegateStatus
+from .issuance import badge_state
 from .registration import document_valid_until
 
 #: What can be missing from an application, in the words the liaison page uses.
@@ -62,14 +63,9 @@ def progress_of(people: list[Delegate]) -> list[Progress]:
     result = []
     for person in people:
         badge = badges[person.id]
-        state, by, at = BadgeState.NOT_APPROVED, "", None
-        if person.status is DelegateStatus.READY:
-            state = BadgeState.NOT_PRINTED
-            if badge is not None and badge.handed_over_at is not None:
-                state, at = BadgeState.HANDED_OVER, badge.handed_over_at
-                to = receivers.get(badge.id, "")
-                by = person.printed_name if to in ("", "holder") else to
-            elif badge is not None and badge.printed_at is not None:
-                state = BadgeState.PRINTED
+        state, by, at = badge_state(person.status, badge), "", None
+        if state is BadgeState.HANDED_OVER:
+            at, to = badge.handed_over_at, receivers.get(badge.id, "")
+            by = person.printed_name if to in ("", "holder") else to
         result.append(Progress(person, state, by, at, missing_from(person)))
     return result

@@ -2,14 +2,19 @@
 issued as the desk issues badges, and downloaded as files a printer spooler takes."""
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.jobs import wait_for_jobs
+from app.jobs import job_folder, wait_for_jobs
 from app.models import AuditEvent, Badge, Delegate, Job, JobState, PrintScope
+from app.models._types import utcnow
 from app.services.audit import Actor
 from app.services.codes import new_reference
 from cups_support import (cups_pdf_output_dir, printed_pdf, require_cups_queue, set_up_station,
@@ -180,10 +185,14 @@ def send_to_station_printer(client, job: Job) -> str:
                        follow_redirects=True).get_data(as_text=True)
 
 
-def run_row(event_id: int, state: JobState = JobState.DONE) -> Job:
-    """A print run as its row says, without its files."""
+def run_row(event_id: int, state: JobState = JobState.DONE, **fields) -> Job:
+    """A print run as its row says, without its files; a running one is run by another live
+    process of this host (a second server worker) and reported just now, unless `fields` say."""
+    if state is JobState.RUNNING:
+        fields = {"runner": f"{socket.gethostname()}:{os.getppid()}", "heartbeat_at": utcnow(),
+                  **fields}
     job = Job(function="print_run", arguments={}, title="10 badges", total=10, done=4,
-              state=state, event_id=event_id, started_by="staff:desk@test.example")
+              state=state, event_id=event_id, started_by="staff:desk@test.example", **fields)
     db.session.add(job)
     db.session.commit()
     return job
@@ -392,6 +401,122 @@ def test_reprint_and_revoke_commands_replace_and_stop_a_badge(app, tmp_path):
     assert refused.exit_code == 1 and "has no working badge" in refused.output
     unknown = runner.invoke(args=["badges", "revoke", "LY-0000-0000", "--reason", "lost"])
     assert unknown.exit_code == 1 and "No person" in unknown.output
+
+
+def gone_process() -> str:
+    """The runner name of a process of this host that has ended (a restarted server's)."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return f"{socket.gethostname()}:{ended.pid}"
+
+
+STOPPED = "The print run stopped when the server restarted; start it again."
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1,
+                        LANYARD_PRINT_RUN_FILE_BADGES=1)
+def test_a_run_whose_server_restarted_shows_it_stopped_and_starts_again(
+        client, event, login, photo_jpeg):
+    people = [ready(event, photo_jpeg, given_name=n, email=f"{n}@example.org") for n in ("Ana", "Budi")]
+    login("desk")
+    job, _ = finished_job(client, start_run(client))
+    # As its row was when the server went down: one file of two made, the other one lost.
+    job.state, job.done, job.finished_at, job.result = JobState.RUNNING, 1, None, None
+    job.runner = gone_process()
+    db.session.commit()
+    (job_folder(job.id) / "badges-002.pdf").unlink()
+
+    page = client.get(f"/desk/print-runs/{job.id}").get_data(as_text=True)
+    assert STOPPED in page and "Failed: 1 of 2" in page and "Start it again" in page
+    assert "badges-001.pdf" in page and "badges-002.pdf" not in page  # what it made stays
+    assert "<noscript><meta" not in page  # no longer refreshing for ever
+    stopped = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job.stopped"))
+    assert stopped.actor == "system" and stopped.object_id == job.id
+
+    url, action = f"/desk/print-runs/{job.id}", f"/desk/print-runs/{job.id}/start-again"
+    response = client.post(action, data=hidden_fields(client, url, action))
+    again, page = finished_job(client, response)
+    assert again.id != job.id and again.again_of_id == job.id
+    assert again.state is JobState.DONE and (again.done, again.total) == (2, 2)
+    assert f"Starts again <a href=\"/desk/print-runs/{job.id}\">print run {job.id}</a>" in page
+    # The badges the stopped run had marked printed print again: the same ones, no new version.
+    assert again.result["badges"] == 2 and again.result["skipped"] == []
+    assert [[b.version for b in p.badges] for p in people] == [[1], [1]]
+    started = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "job.started")
+                                 .order_by(AuditEvent.id)).all()
+    assert [e.after.get("again_of") for e in started] == [None, job.id]
+    assert started[-1].actor.startswith("staff:")
+
+    page = client.get(url).get_data(as_text=True)
+    assert f"Started again as <a href=\"/desk/print-runs/{again.id}\">" in page
+    assert "Start it again" not in page
+    page = client.post(action, data={"csrf_token": csrf_token(client, "/desk/print-run")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"This print run was started again already (run {again.id})." in page
+
+
+def test_a_run_not_heard_of_for_longer_than_the_limit_is_shown_stopped(client, event, login):
+    login("desk")
+    limit = client.application.config["LANYARD_JOB_STALE_AFTER"]
+    elsewhere = {"runner": "print-server-2:4242"}  # another host: only its heartbeat tells
+    late = run_row(event.id, JobState.RUNNING, heartbeat_at=utcnow() - timedelta(seconds=limit + 60),
+                   **elsewhere)
+    on_time = run_row(event.id, JobState.RUNNING, heartbeat_at=utcnow() - timedelta(seconds=limit // 2),
+                      **elsewhere)
+    status = client.get(f"/desk/print-runs/{late.id}/status").get_json()
+    assert status["state"] == "failed" and status["finished"] is True
+    assert client.get(f"/desk/print-runs/{on_time.id}/status").get_json()["state"] == "running"
+    page = client.get(f"/desk/print-runs/{late.id}").get_data(as_text=True)
+    assert STOPPED in page and "Start it again" in page
+
+
+def test_a_run_going_on_in_another_worker_of_this_server_is_left_running(client, event, login):
+    login("desk")
+    job = run_row(event.id, JobState.RUNNING)  # a live process of this host, heard of just now
+    page = client.get("/desk/print-run").get_data(as_text=True)
+    assert "Running" in page and "Failed" not in page
+    assert client.get(f"/desk/print-runs/{job.id}/status").get_json()["state"] == "running"
+
+
+@pytest.mark.app_config(LANYARD_PRINT_RUN_WORKERS=1)
+def test_starting_a_run_marks_those_an_earlier_server_left_running(client, event, login, photo_jpeg):
+    ready(event, photo_jpeg)
+    login("desk")
+    left = run_row(event.id, JobState.RUNNING, runner=gone_process())
+    finished_job(client, start_run(client))  # the default runner, a thread of this process
+    assert left.state is JobState.FAILED and left.error == STOPPED
+
+
+@pytest.mark.browser
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+def test_the_progress_page_open_in_a_browser_turns_to_stopped_and_starts_the_run_again(
+        event, photo_jpeg, page, live_server, browser_login):
+    from playwright.sync_api import expect
+
+    from app.services.print_runs import Selection, start_print_run
+    ready(event, photo_jpeg)
+    user = browser_login("desk")
+    job = start_print_run(event, Selection(), Actor.staff(user))
+    job.state, job.done, job.finished_at = JobState.RUNNING, 0, None
+    job.runner, job.heartbeat_at = f"{socket.gethostname()}:{os.getppid()}", utcnow()
+    db.session.commit()
+    page.goto(f"{live_server}/desk/print-runs/{job.id}")
+    expect(page.locator("[data-progress-text]")).to_have_text("Running: 0 of 1 (0%)")
+    job.runner = gone_process()  # its server restarts while the page polls
+    db.session.commit()
+    expect(page.get_by_role("alert")).to_have_text(STOPPED)
+    page.get_by_role("button", name="Start it again").click()
+    expect(page.locator("[data-progress-text]")).to_have_text("Finished: 1 of 1 (100%)")
+    expect(page.locator("[data-files] a")).to_have_count(1)
+
+
+def test_a_runner_whose_run_was_marked_stopped_stops_at_its_next_report(app, event):
+    from app.jobs import JobStopped, Progress, stop_dead_jobs
+    job = run_row(event.id, JobState.RUNNING, runner=gone_process())
+    stop_dead_jobs([job])
+    with pytest.raises(JobStopped):
+        Progress(job.id)(5, 10)
+    assert (job.state, job.done) == (JobState.FAILED, 4)
 
 
 def test_while_a_run_goes_on_its_page_refreshes_itself_without_javascript(client, event, login):

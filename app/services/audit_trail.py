@@ -115,6 +115,7 @@ _ACTIONS = [
            "withdrew the liaison invitation of {object}"),
     Action("station.set_up", "kiosk", "Desk station set up", "set up {object}"),
     Action("station.changed", "kiosk", "Desk station changed", "changed {object}"),
+    Action("station.retired", "kiosk", "Desk station retired", "retired {object}"),
     Action("print_run.sent", "kiosk", "Print run sent to a printer",
            "sent the files of {object} to a station's printer"),
     Action("kiosk.opened", "kiosk", "Kiosk opened", "opened a self-service kiosk on {object}"),

@@ -111,3 +111,20 @@ def use_station(client, station) -> None:
     url = f"/desk/stations/{station.id}/use"
     response = client.post(url, data=hidden_fields(client, f"/desk/stations/{station.id}", url))
     assert response.status_code == 302
+
+
+def print_from_person_page(client, person, follow: bool = True):
+    """Press Print on the person's desk page."""
+    from support import hidden_fields
+    page = f"/desk/people/{person.id}"
+    action = f"/desk/people/{person.id}/print"
+    return client.post(action, data=hidden_fields(client, page, action), follow_redirects=follow)
+
+
+def retire_station(client, station, confirm: bool = True):
+    """An admin presses "Retire station" on the station's page, the box ticked or not."""
+    from support import hidden_fields
+    url = f"/desk/stations/{station.id}/retire"
+    data = hidden_fields(client, f"/desk/stations/{station.id}", url)
+    return client.post(url, data={**data, **({"confirm": "y"} if confirm else {})},
+                       follow_redirects=True)

@@ -92,3 +92,10 @@ class StationForm(FlaskForm):
     layout = SelectField("Badge stock loaded", validators=[Optional()])
     sheet = SelectField("Sheet", validators=[Optional()])
     back = BooleanField("Print the back side too (duplex printer)")
+
+
+class RetireStationForm(FlaskForm):
+    # Retiring is for good: the admin says so, not a stray click.
+    confirm = BooleanField("Yes, retire it: it prints nothing more and a kiosk open on it closes",
+                           validators=[DataRequired("Tick the box to confirm; the station was "
+                                                    "not retired.")])

@@ -1,5 +1,5 @@
-"""Desk stations: set one up with its printer, make this browser one, see its print jobs, and
-open a self-service kiosk on it."""
+"""Desk stations: set one up with its printer, make this browser one, see its print jobs,
+open a self-service kiosk on it, and retire it once it is no longer used."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -14,10 +14,11 @@ from ..models import Badge, Delegate, Event, PrintJob, StaffRole, Station
 from ..services import printers
 from ..services.audit import Actor
 from ..services.errors import ServiceError
-from ..services.stations import (STATION_COOKIE, open_kiosk, save_station, station_cookie,
-                                 station_for_cookie)
+from ..services.stations import (STATION_COOKIE, open_kiosk, require_in_service, retire_station,
+                                 save_station, station_cookie, station_for_cookie)
+from ..web import attempt
 from . import desk_bp
-from .forms import StationForm
+from .forms import RetireStationForm, StationForm
 
 DESK = (StaffRole.DESK,)
 #: A desk PC stays the same station for the whole event and some.
@@ -76,7 +77,9 @@ def stations():
         return redirect(url_for("desk.station", station_id=station.id))
     listed = db.session.scalars(select(Station).where(Station.event_id == event.id)
                                 .order_by(Station.name)).all()
-    return render_template("desk/stations.html", event=event, form=form, stations=listed,
+    return render_template("desk/stations.html", event=event, form=form,
+                           stations=[s for s in listed if s.retired_at is None],
+                           retired=[s for s in listed if s.retired_at is not None],
                            problem=problem, this_station=current_station(event),
                            use_form=FlaskForm())
 
@@ -92,7 +95,8 @@ def station(station_id: int):
                               .order_by(PrintJob.id.desc()).limit(20)).all()
     return render_template("desk/station.html", station=station, form=form, problem=problem,
                            print_jobs=jobs, job_states=printers.job_states([j.job for j in jobs]),
-                           this_station=current_station(), use_form=FlaskForm())
+                           this_station=current_station(), use_form=FlaskForm(),
+                           retire_form=RetireStationForm())
 
 
 def _saved(form: StationForm, event: Event, station: Station | None = None) -> Station | None:
@@ -123,6 +127,11 @@ def use_station(station_id: int):
     station = db.session.get(Station, station_id) or abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    try:
+        require_in_service(station)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("desk.stations"))
     response = redirect(url_for("desk.station", station_id=station.id))
     response.set_cookie(STATION_COOKIE, station_cookie(station),
                         max_age=STATION_COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
@@ -161,3 +170,16 @@ def open_kiosk_here(station_id: int):
     session[KIOSK_SESSION_KEY] = station.id
     session.permanent = True
     return redirect(url_for("kiosk.start"))
+
+
+@desk_bp.route("/stations/<int:station_id>/retire", methods=["POST"])
+@role_required(StaffRole.ADMIN)
+def retire(station_id: int):
+    """An admin retires a station no longer used; its print jobs stay, naming it."""
+    station = db.session.get(Station, station_id) or abort(404)
+    if RetireStationForm().validate_on_submit():
+        attempt(retire_station, station, Actor.current(),
+                done=f"Station “{station.name}” is retired: it prints nothing more.")
+    else:
+        flash("Tick the box to confirm; the station was not retired.", "error")
+    return redirect(url_for("desk.station", station_id=station.id))

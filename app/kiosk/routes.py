@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g, redirect, render_template, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 
@@ -14,7 +14,7 @@ from ..desk.stations import KIOSK_SESSION_KEY
 from ..extensions import db, limiter, login_manager
 from ..models import Delegate, StaffRole, Station
 from ..services.audit import Actor
-from ..services.kiosk import KioskRefused, find_at_kiosk, print_at_kiosk
+from ..services.kiosk import CLOSED, KioskRefused, find_at_kiosk, print_at_kiosk
 from ..services.logins import LoginDelayed, authenticate
 from ..services.stations import close_kiosk, kiosk_actor
 from ..web import photo_response
@@ -34,6 +34,10 @@ def kiosk_required(view):
             if current_user.is_authenticated:
                 abort(403)
             return login_manager.unauthorized()
+        if g.station.retired_at is not None and request.endpoint != "kiosk.leave":
+            # Retired while open: nothing more is found or printed here; staff may still leave.
+            session.pop(PERSON_KEY, None)
+            return render_template("kiosk/closed.html", message=CLOSED)
         return view(*args, **kwargs)
     wrapped.required_roles = ()  # no staff role opens it: a kiosk session does
     return wrapped

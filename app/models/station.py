@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import UTCDateTime, utcnow
+from .staff import StaffUser
 
 
 class Station(db.Model):
@@ -29,8 +30,13 @@ class Station(db.Model):
     #: Print the back side too (a duplex card printer, or sheets printed double-sided).
     back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Set when an admin retires the station: it is offered no more and prints nothing; its
+    #: print jobs keep naming it.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
     event: Mapped["Event"] = relationship()  # noqa: F821
+    retired_by: Mapped[StaffUser | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Station {self.name}>"

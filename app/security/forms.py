@@ -63,7 +63,8 @@ class ScanLogForm(_PeriodForm):
         [("", "In and out")] + [(d.value, d.title) for d in ScanDirection]))
     since, until = _period_fields()
     q = StringField("Badge serial or name", validators=[Length(max=120)],
-                    description="A serial as printed, e.g. B000123-2, or part of a name.")
+                    description="A serial as printed, e.g. B000123-2, or part of a name "
+                                "(accents and case optional) or a reference.")
     flag = SelectField("Flagged", default="", choices=select_choices(
         [("", "Flagged or not"), (ANY_FLAG, "Any flag")] + [(f.value, f.title) for f in ScanFlag]))
     offline = BooleanField("Offline scans only")
@@ -93,7 +94,8 @@ class AuditTrailForm(_PeriodForm):
     actor = SelectField("Who", default="")
     what = SelectField("What", default="")
     person = StringField("Person", validators=[Length(max=120)],
-                         description="Part of a name (any script) or a reference, e.g. LY-7K3M.")
+                         description="Part of a name (any script, accents and case optional), a "
+                                     "reference, e.g. LY-7K3M-Q2PX, or a badge serial.")
     since, until = _period_fields()
 
     def offer_choices(self, event: Event | None) -> None:

@@ -21,8 +21,8 @@ from ..models import (AuditEvent, Badge, Category, Checkpoint, Delegate, Delegat
 from .countries import country_name
 from .exports import to_csv
 from .issuance import REVOKE_REASONS
-from .people import name_matches
 from .revisions import FIELD_LABELS
+from .search import people_matching
 
 PAGE_SIZE = 100
 
@@ -115,6 +115,7 @@ _ACTIONS = [
            "withdrew the liaison invitation of {object}"),
     Action("station.set_up", "kiosk", "Desk station set up", "set up {object}"),
     Action("station.changed", "kiosk", "Desk station changed", "changed {object}"),
+    Action("station.retired", "kiosk", "Desk station retired", "retired {object}"),
     Action("job.started", "kiosk", "Print run started", "started {object}"),
     Action("job.stopped", "kiosk", "Print run found stopped",
            "found {object} stopped (its server restarted) and marked it failed"),
@@ -181,7 +182,8 @@ class TrailFilters:
     actor: str = ""
     #: An action code, or a key of KINDS.
     what: str = ""
-    #: Part of a person's name (any script) or reference: entries about them, their badges and scans.
+    #: What the desk's search finds a person by (part of a name in any script, without accents,
+    #: a reference, a badge serial): entries about them, their badges and scans.
     person: str = ""
     #: At or after (UTC).
     since: datetime | None = None
@@ -279,7 +281,7 @@ def _by_actor(actor: str):
 
 def _about_person(text: str):
     """Entries about the people matching `text`: their application, badges and door overrides."""
-    people = select(Delegate.id).where(name_matches(text, Delegate.reference))
+    people = select(Delegate.id).where(people_matching(text))
     return or_(
         and_(AuditEvent.object_type == _type_of(Delegate), AuditEvent.object_id.in_(people)),
         and_(AuditEvent.object_type == _type_of(Badge),

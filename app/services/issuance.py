@@ -26,6 +26,7 @@ from . import printers
 from .people import normalise_document_number
 from .printing import render_badge_pdf
 from .revisions import check_seen
+from .stations import require_in_service
 
 REPRINT_REASONS = {
     "lost": "Lost",
@@ -93,6 +94,8 @@ def print_at_kiosk(delegate: Delegate, station: Station, actor: Actor) -> Printe
 
 def why_not_at_kiosk(delegate: Delegate, station: Station) -> str | None:
     """Why a kiosk sends this person to the desk (a stable code), or None if it may print."""
+    if station.retired_at is not None:
+        return "station_retired"
     if delegate.event_id != station.event_id:
         return "other_event"
     if why_no_badge(delegate):
@@ -177,7 +180,9 @@ def _print(event: Event, badges: list[Badge], actor: Actor, *, sheet: str | None
 
     With a station's printer, the badge counts as printed only once the printer's queue took
     the job: a refusal raises before anything is kept (the caller rolls back), and a job whose
-    record cannot be kept is withdrawn from the queue."""
+    record cannot be kept is withdrawn from the queue. A retired station prints nothing."""
+    if station is not None:
+        require_in_service(station)
     badges = _hold_printable(badges)
     queue = station.printer_queue if station else ""
     if queue:

@@ -22,7 +22,9 @@ from .links import LinkRefused, delegate_for_kiosk_code, looks_like_kiosk_code
 NOT_HERE = "We cannot print a badge for this code here. Please go to the accreditation desk."
 SEE_DESK = ("Your badge cannot be printed at this kiosk. Please go to the accreditation desk; "
             "they will help you.")
-MESSAGES = {"unknown": NOT_HERE, "other_event": NOT_HERE, "link_invalid": NOT_HERE,
+#: A kiosk whose station an admin retired: it takes no code any more.
+CLOSED = "This kiosk is closed. Please go to the accreditation desk."
+MESSAGES = {"unknown": NOT_HERE, "station_retired": CLOSED, "other_event": NOT_HERE, "link_invalid": NOT_HERE,
             "link_expired": "This code has expired. Please go to the accreditation desk.",
             "not_ready": SEE_DESK, "has_badge": SEE_DESK, "no_printer": SEE_DESK,
             # The printer's own words are for the desk (the station page, the log), not the kiosk.

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 
 from ..database import hold_write_lock
 from ..extensions import db
-from ..models import Badge, Delegate, Delegation, Job
+from ..models import Badge, Delegate, Delegation, Job, Station
 
 
 def _locked(query):
@@ -56,6 +56,11 @@ def lock_delegation(event_id: int, country: str) -> Delegation | None:
     """The delegation of `country` at an event, locked while its members are counted."""
     return _locked(select(Delegation).where(
         Delegation.event_id == event_id, Delegation.country == country)).one_or_none()
+
+
+def lock_station(station: Station) -> Station:
+    """Re-read a station under a lock: two admins retiring it, one after the other."""
+    return _locked(select(Station).where(Station.id == station.id)).one()
 
 
 def lock_delegate_scans(delegate_id: int) -> None:

@@ -1,5 +1,5 @@
 """Cleaning what people type about themselves: names, phone numbers, e-mail; finding the
-characters no text from a person may carry; and finding people by a name typed in a search box."""
+characters no text from a person may carry."""
 from __future__ import annotations
 
 import re
@@ -7,9 +7,6 @@ import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, or_
-
-from ..models import Delegate
 
 # Zero-width joiners shape Khmer, Myanmar and Arabic script names correctly: keep them.
 _KEEP_FORMAT = {"\u200c", "\u200d"}
@@ -97,17 +94,3 @@ def normalise_document_number(text: str) -> str:
     if not re.fullmatch(r"[A-Z0-9]{5,20}", text):
         raise ValueError("Use the letters and digits of the document number (5 to 20).")
     return text
-
-
-def name_matches(text: str, *extra_columns):
-    """SQL condition: part of a person's name (as printed, given and family, or in their own
-    script), or of one of `extra_columns`, is `text`, whatever the case."""
-    pattern = "%" + _like_escaped(text.strip().lower()) + "%"
-    columns = (Delegate.printed_name, Delegate.given_name + " " + Delegate.family_name,
-               Delegate.native_name, *extra_columns)
-    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
-
-
-def _like_escaped(text: str) -> str:
-    # A name with % or _ in the search box means those characters, not wildcards.
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

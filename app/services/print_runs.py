@@ -25,6 +25,7 @@ from .countries import country_name
 from .errors import InvalidState
 from .locking import lock_job
 from .printing import badge_data, category_layouts, event_info
+from .stations import require_in_service
 
 #: Badges per file unless configured: a spooler takes such a file at once, and a jam or a
 #: wrong tray costs one file, not the run.
@@ -225,6 +226,7 @@ def send_to_printer(job: Job, station: Station | None, actor: Actor) -> SentFile
     if station is None or not station.printer_queue:
         raise InvalidState("This browser is not a station with a printer: choose one on "
                            "Stations, or download the files.", field="station")
+    require_in_service(station)
     files = run_files(job)
     if not files:
         raise InvalidState("This print run has no files to send.")

@@ -12,10 +12,8 @@ from ..extensions import db
 from ..models import (Badge, Checkpoint, Delegate, Event, Scan, ScanDirection, ScanFlag, ScanVerdict,
                       StaffUser)
 from ..models._types import utcnow
-from .checkin import SERIAL
-from .codes import clean_scanned_code
 from .exports import to_csv
-from .people import name_matches
+from .search import badge_serial, people_matching
 
 PAGE_SIZE = 100
 
@@ -31,7 +29,8 @@ class ScanFilters:
     since: datetime | None = None
     #: Scanned before (UTC).
     until: datetime | None = None
-    #: A badge serial as printed ("B000123-2"), or part of a person's name.
+    #: A badge serial as printed ("B000123-2", or its first part), or what the desk's search
+    #: finds a person by (part of a name in any script, without accents, a reference...).
     badge_or_name: str = ""
     offline: bool = False
     #: Any flag; `flag` narrows it to one kind.
@@ -97,11 +96,14 @@ def _conditions(event: Event, f: ScanFilters) -> list:
 
 
 def _badge_or_name(event: Event, text: str):
-    serial = SERIAL.fullmatch(clean_scanned_code(text))
+    """The scans of the badge whose serial `text` is (that version alone, if typed), else those
+    of the people the desk would find by it."""
+    serial = badge_serial(text)
     if serial is not None:
+        badge_id, version = serial
         return Scan.badge_id.in_(select(Badge.id).where(
-            Badge.id == int(serial.group(1)), Badge.version == int(serial.group(2))))
-    named = select(Delegate.id).where(Delegate.event_id == event.id, name_matches(text))
+            Badge.id == badge_id, *([Badge.version == version] if version is not None else [])))
+    named = select(Delegate.id).where(Delegate.event_id == event.id, people_matching(text))
     return Scan.delegate_id.in_(named)
 
 

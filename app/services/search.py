@@ -1,5 +1,6 @@
 """Finding people by what the desk types: any part of a name in any script, a reference, a
-badge serial, a document's last characters or a delegation."""
+badge serial, a document's last characters or a delegation. The scan log and the audit trail
+find people the same way."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from .countries import country_name
 
 
 # A badge serial as printed, "B000123-2", or its first part.
-_BADGE_SERIAL = re.compile(r"^\s*B0*(\d{1,9})(?:-\d+)?\s*$", re.IGNORECASE)
+_BADGE_SERIAL = re.compile(r"^\s*B0*(\d{1,9})(?:-(\d{1,9}))?\s*$", re.IGNORECASE)
 
 
 def find_people(text: str, limit: int = 30) -> list[Delegate]:
@@ -33,12 +34,7 @@ def find_people(text: str, limit: int = 30) -> list[Delegate]:
         found = list(db.session.scalars(query.where(exact)))
         if found:
             return found
-    delegations = _delegations_by_word(words)
-    # Folding leaves only letters, digits and spaces: no word holds a LIKE wildcard.
-    every_word = and_(*(or_(_word_matches(word),
-                            Delegate.delegation_id.in_(delegations[word]) if delegations[word]
-                            else false())
-                        for word in words))
+    every_word = _every_word(words)
     if db.session.get_bind().dialect.name == "sqlite":
         # SQLite has no index for a substring LIKE; asked for ids alone it reads the narrow index
         # of folded text instead of the wide table (twice as fast). PostgreSQL's trigram index
@@ -51,19 +47,51 @@ def find_people(text: str, limit: int = 30) -> list[Delegate]:
         .limit(limit)))
 
 
+def people_matching(text: str):
+    """SQL condition for the people `text` names, as the desk's search reads it: the one person
+    whose reference or badge serial it is; else everyone of whom every word typed is part of the
+    folded search text or names their delegation. For the searches of other pages (the scan log,
+    the audit trail), which narrow their own records to these people."""
+    words = fold(text).split()
+    if not words:
+        return false()
+    exact = _by_code(text)
+    if exact is not None and db.session.scalar(select(Delegate.id).where(exact).limit(1)) is not None:
+        return exact
+    return _every_word(words)
+
+
+def badge_serial(text: str) -> tuple[int, int | None] | None:
+    """The badge id in a serial as printed ("B000123-2", any case), with its version if typed
+    ("B123" gives none); None if `text` is no serial."""
+    serial = _BADGE_SERIAL.match(text)
+    if serial is None:
+        return None
+    return int(serial.group(1)), int(serial.group(2)) if serial.group(2) else None
+
+
 def _by_code(text: str):
     """The condition for the person whose reference or badge serial `text` is, if it is one."""
     codes = []
     reference = clean_reference(text)
     if reference:
         codes.append(Delegate.reference == reference)
-    serial = _BADGE_SERIAL.match(text)
+    serial = badge_serial(text)
     if serial:
         # Looked up first: as a subquery inside OR, PostgreSQL reads every delegate.
-        holder = db.session.scalar(select(Badge.delegate_id).where(Badge.id == int(serial.group(1))))
+        holder = db.session.scalar(select(Badge.delegate_id).where(Badge.id == serial[0]))
         if holder is not None:
             codes.append(Delegate.id == holder)
     return or_(*codes) if codes else None
+
+
+def _every_word(words: list[str]):
+    """Every word is part of the person's folded text, or names their delegation."""
+    delegations = _delegations_by_word(words)
+    # Folding leaves only letters, digits and spaces: no word holds a LIKE wildcard.
+    return and_(*(or_(_word_matches(word),
+                      Delegate.delegation_id.in_(delegations[word]) if delegations[word] else false())
+                  for word in words))
 
 
 def _word_matches(word: str):

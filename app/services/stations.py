@@ -1,5 +1,5 @@
 """Desk stations: setting one up with its printer, a browser remembering which station it is,
-and kiosk mode opened and closed on a station."""
+kiosk mode opened and closed on a station, and retiring a station no longer used."""
 from __future__ import annotations
 
 from flask import current_app
@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Event, Station
+from ..models._types import utcnow
 from .audit import Actor, record, snapshot
 from .errors import InvalidState
+from .locking import lock_station
 from . import printers
 
 STATION_COOKIE = "lanyard_station"
@@ -23,13 +25,17 @@ def save_station(event: Event, actor: Actor, *, name: str, printer_queue: str = 
     """Set up a station, or change one; its printer must be a queue the print server reports
     now, and its stock must fit its sheet."""
     from badges import fit_on_sheet, list_layouts, list_sheets, load_layout, load_sheet
+    if station is not None:
+        require_in_service(station)
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
         raise InvalidState("Name the station (up to 80 characters), e.g. “Desk 3”.", field="name")
     taken = db.session.scalar(select(Station).where(Station.event_id == event.id,
                                                     Station.name == name))
     if taken is not None and taken is not station:
-        raise InvalidState(f"There is already a station called “{name}”.", field="name")
+        raise InvalidState(f"A retired station is called “{name}”; name this one differently."
+                           if taken.retired_at else f"There is already a station called “{name}”.",
+                           field="name")
     if printer_queue and printer_queue not in {q.name for q in printers.list_queues()}:
         raise InvalidState(f"The print server has no printer queue “{printer_queue}”.",
                            field="printer_queue")
@@ -50,6 +56,25 @@ def save_station(event: Event, actor: Actor, *, name: str, printer_queue: str = 
            after=snapshot(station, *_FIELDS))
     db.session.commit()
     return station
+
+
+def retire_station(station: Station, actor: Actor) -> None:
+    """The station is no longer used: it is offered no more, prints nothing, and a kiosk open on
+    it stops. Its print jobs keep naming it, for the record; a print already under way ends."""
+    station = lock_station(station)
+    require_in_service(station)
+    station.retired_at = utcnow()
+    station.retired_by_id = actor.user.id if actor.user else None
+    record(actor, "station.retired", station, after={"name": station.name})
+    db.session.commit()
+
+
+def require_in_service(station: Station) -> None:
+    """InvalidState (code "station_retired") if the station is retired."""
+    if station.retired_at is not None:
+        raise InvalidState(f"Station “{station.name}” is retired: nothing prints there any more. "
+                           "Choose another station on Stations.", field="station",
+                           code="station_retired")
 
 
 def _serializer() -> URLSafeSerializer:
@@ -76,6 +101,7 @@ def station_for_cookie(value: str | None) -> Station | None:
 def open_kiosk(station: Station, actor: Actor) -> None:
     """Staff turn this browser into the station's self-service kiosk; it prints to the station's
     printer, so it needs one."""
+    require_in_service(station)
     if not station.printer_queue:
         raise InvalidState(f"Station “{station.name}” has no printer; choose one before opening "
                            "a kiosk there.", field="station")

@@ -17,8 +17,9 @@ from app.models import AuditEvent, Badge, Delegate, Job, JobState, PrintScope
 from app.models._types import utcnow
 from app.services.audit import Actor
 from app.services.codes import new_reference
-from cups_support import (cups_pdf_output_dir, printed_pdf, require_cups_queue, set_up_station,
-                          stop_queue, stopped_queue, use_station)
+from cups_support import (cups_pdf_output_dir, printed_pdf, require_cups_queue, retire_station,
+                          set_up_station, stop_queue, stopped_queue, use_station)
+from security_support import client_as
 from support import csrf_token, hidden_fields, make_person, page_sizes, pdf_text, qr_codes_in_pdf
 
 ACTOR = Actor.cli("test")
@@ -275,6 +276,24 @@ def test_a_printer_stopping_part_way_names_the_files_sent_and_those_not(
     assert f"Sent: badges-001.pdf (job {first}). Not sent: badges-002.pdf, badges-003.pdf;" in page
     assert sent.after["files"] == ["badges-001.pdf"]
     assert sent.after["not_sent"] == ["badges-002.pdf", "badges-003.pdf"]
+
+
+@pytest.mark.app_config(LANYARD_JOB_RUNNER="inline", LANYARD_PRINT_RUN_WORKERS=1)
+def test_a_retired_station_sends_no_run_to_its_printer(app, client, event, login, staff, photo_jpeg):
+    queue = require_cups_queue()
+    ready(event, photo_jpeg)
+    login("desk")
+    station = set_up_station(client, printer_queue=queue)
+    use_station(client, station)
+    job, _ = finished_job(client, start_run(client))
+    page, action = f"/desk/print-runs/{job.id}", f"/desk/print-runs/{job.id}/send"
+    opened_before = hidden_fields(client, page, action)
+    retire_station(client_as(app, staff, "admin"), station)
+
+    assert "Send all files" not in client.get(page).get_data(as_text=True)
+    sent = client.post(action, data=opened_before, follow_redirects=True).get_data(as_text=True)
+    assert "Station “Desk 1” is retired: nothing prints there any more." in sent
+    assert sendings() == []
 
 
 def test_only_a_finished_run_can_be_sent(client, event, login):

@@ -12,16 +12,11 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Badge, PrintJob, Station
 from badges import load_layout
-from cups_support import printed_pdf, require_cups_queue, set_up_station, stopped_queue, use_station
+from cups_support import (print_from_person_page, printed_pdf, require_cups_queue, set_up_station,
+                          stopped_queue, use_station)
 from support import csrf_token, hidden_fields, make_person, qr_codes_in_pdf
 
 MM = 72 / 25.4
-
-
-def print_from_person_page(client, person, follow: bool = True):
-    page = f"/desk/people/{person.id}"
-    action = f"/desk/people/{person.id}/print"
-    return client.post(action, data=hidden_fields(client, page, action), follow_redirects=follow)
 
 
 def test_a_desk_prints_straight_to_its_printer_and_the_pdf_from_the_queue_is_the_badge(

@@ -129,6 +129,33 @@ def test_filters_combine_and_the_csv_matches_the_page(app, staff, event, decided
     assert exported[0]["changes"] == "Status: Submitted → Approved, awaiting clearance"
 
 
+def test_a_person_is_found_as_the_desk_finds_them_without_accents_or_case(app, staff, event):
+    hang = make_person(event, given_name="Nguyễn Thị Thu", family_name="Hằng", country="VN")
+    duc = make_person(event, stage="approved", given_name="Đặng Văn", family_name="Đức", country="VN")
+    badge = issue_badge(duc, ACTOR)
+    client = client_as(app, staff, "security")
+
+    def about(person: str) -> list[str]:
+        """What the entries found say, as the page shows them and the CSV exports them."""
+        page = client.get("/security/audit", query_string={"person": person}).get_data(as_text=True)
+        exported = csv_rows(client.get("/security/audit.csv", query_string={"person": person}))
+        assert [f"{row['what']} {row['event']}" for row in exported] == whats(page)
+        return [row["what"] for row in exported]
+
+    hang_entries = [f"filed the application of Nguyễn Thị Thu Hằng ({hang.reference})"]
+    for typed in ("nguyen", "HANG", "Nguyễn hang", hang.reference[3:]):
+        assert about(typed) == hang_entries, typed
+    named = f"Đặng Văn Đức ({duc.reference})"
+    duc_entries = [f"issued badge {badge.serial} of Đặng Văn Đức",
+                   f"cleared {named} for the security office",
+                   f"approved {named} for the accreditation office",
+                   f"filed the application of {named}"]
+    for typed in ("dang", "DUC", "Đặng", "van duc", duc.reference.replace("-", " ").lower(),
+                  badge.serial.lower()):
+        assert about(typed) == duc_entries, typed
+    assert about("nguyen duc") == []
+
+
 def test_the_period_is_read_on_the_venues_clock(app, staff, event, decided):
     client = client_as(app, staff, "security")
     # 09:45 to 10:59 in Kuala Lumpur: the clearance at 10:00 (02:00 UTC), not the approval at 09:30

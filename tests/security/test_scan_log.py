@@ -2,6 +2,7 @@
 scans with what was read, offline conflicts, overrides, and today's flagged scans."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from app.models._types import utcnow
 from app.services import scan_log
 from app.services.audit import Actor
 from app.services.checkin import let_through
-from app.services.issuance import revoke_badge
+from app.services.issuance import issue_badge, revoke_badge
 from security_support import client_as, csv_rows, holder, printed_names, scan, scan_rows
 from support import make_person
 
@@ -57,6 +58,11 @@ def day(event):
     return day
 
 
+def serials(html: str) -> list[str]:
+    """Which badge each row of the log was a scan of, in order."""
+    return [re.search(r"<small>(B\d+-\d+)</small>", row).group(1) for row in scan_rows(html)]
+
+
 def names(html: str) -> list[str]:
     """Whose scan each row of the log is, in order ("" for a code that names nobody)."""
     return ["".join(printed_names(row)) for row in scan_rows(html)]
@@ -91,6 +97,41 @@ def test_a_badge_serial_or_a_name_finds_that_persons_scans(client, login, event,
         assert names(page) == ["Somchai Wongsakul", "Somchai Wongsakul"], search
     nobody = client.get("/security/scans?q=50%25").get_data(as_text=True)  # "50%" is no wildcard
     assert scan_rows(nobody) == [] and "No scan matches." in nobody
+
+
+def test_a_name_is_found_as_the_desk_finds_it_without_accents_or_case(client, login, event):
+    hang = holder(event, "Nguyễn Thị Thu", "Hằng", country="VN")
+    duc = holder(event, "Đặng Văn", "Đức", country="VN")
+    scan(event, hang.current_badge.code)
+    scan(event, duc.current_badge.code)
+    scan(event, duc.current_badge.code, direction="out")
+    login("security")
+    for search, who in (("nguyen", ["Nguyễn Thị Thu Hằng"]), ("HANG NGUYEN", ["Nguyễn Thị Thu Hằng"]),
+                        ("dang", ["Đặng Văn Đức"] * 2), ("duc", ["Đặng Văn Đức"] * 2),
+                        ("Đặng", ["Đặng Văn Đức"] * 2), (duc.reference.lower(), ["Đặng Văn Đức"] * 2),
+                        ("nguyen duc", [])):
+        page = client.get("/security/scans", query_string={"q": search}).get_data(as_text=True)
+        assert names(page) == who, search
+        exported = csv_rows(client.get("/security/scans.csv", query_string={"q": search}))
+        assert [row["name"] for row in exported] == who, search
+
+
+def test_a_badge_serial_finds_its_scans_with_or_without_its_version(client, login, event):
+    first = holder(event, "Dewi", "Lestari")
+    old = first.current_badge
+    scan(event, old.code)
+    revoke_badge(old, "lost", ACTOR)
+    scan(event, old.code)
+    replaced = issue_badge(first, ACTOR)
+    db.session.commit()
+    scan(event, replaced.code)
+    login("security")
+    badge_number = old.serial.split("-")[0]  # "B000123"
+    for search in (old.serial, old.serial.lower(), badge_number, "b" + str(old.id), f" {old.serial} "):
+        page = client.get("/security/scans", query_string={"q": search}).get_data(as_text=True)
+        assert serials(page) == [old.serial] * 2, search
+    wrong_version = client.get("/security/scans", query_string={"q": f"{badge_number}-9"})
+    assert "No scan matches." in wrong_version.get_data(as_text=True)
 
 
 def test_refused_scans_show_the_raw_text_read_escaped(client, login, event):

@@ -8,11 +8,13 @@ import re
 import uuid
 
 import pytest
+from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.services import staff as staff_service
 from app.extensions import db
 from app.models import StaffRole
 from app.services.audit import Actor
@@ -20,6 +22,30 @@ from app.services.demo import create_demo_event
 from app.services.staff import create_staff_user
 
 from support import PASSWORD, csrf_token, empty_tables, sample_photo  # noqa: F401
+
+
+# Argon2id as production sets it costs about a tenth of a second a hash on two cores, and nearly
+# every test makes or logs in an account. Tests hash with the cheapest parameters instead;
+# test_access.py checks, with `production_passwords`, what production stores.
+PRODUCTION_HASHER = staff_service._hasher
+PRODUCTION_DUMMY_HASH = staff_service._DUMMY_HASH
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passwords():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staff_service, "_hasher", CHEAP_HASHER)
+        patch.setattr(staff_service, "_DUMMY_HASH", CHEAP_HASHER.hash("lanyard-timing-equaliser"))
+        yield
+
+
+@pytest.fixture
+def production_passwords(monkeypatch):
+    """Hash and check passwords with the parameters production uses, for this test."""
+    monkeypatch.setattr(staff_service, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(staff_service, "_DUMMY_HASH", PRODUCTION_DUMMY_HASH)
+    return PRODUCTION_HASHER
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import Rule
 
 from app import create_app
 from app.services import staff as staff_service
@@ -50,6 +51,29 @@ def production_passwords(monkeypatch):
     monkeypatch.setattr(staff_service, "_hasher", PRODUCTION_HASHER)
     monkeypatch.setattr(staff_service, "_DUMMY_HASH", PRODUCTION_DUMMY_HASH)
     return PRODUCTION_HASHER
+
+
+# Werkzeug writes and compiles a URL builder for every route of every app: two thirds of
+# create_app's time, and each test makes an app. A builder depends only on the rule's text,
+# its parts and defaults (it reaches the rule's converters through the rule it is bound to),
+# so the tests' apps share them.
+_url_builders: dict[tuple, object] = {}
+_compile_url_builder = Rule._compile_builder
+
+
+def _shared_url_builder(rule: Rule, append_unknown: bool = True):
+    key = (rule.rule, rule.host, rule.subdomain, tuple(rule._trace),
+           repr(sorted((rule.defaults or {}).items())), append_unknown)
+    if key not in _url_builders:
+        _url_builders[key] = _compile_url_builder(rule, append_unknown)
+    return _url_builders[key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_url_builders():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", _shared_url_builder)
+        yield
 
 
 @pytest.fixture(scope="session")

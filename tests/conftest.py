@@ -5,21 +5,75 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import sqlite3
 import uuid
 
 import pytest
+from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.engine import Engine
+from werkzeug.routing import Rule
 
 from app import create_app
+from app.services import staff as staff_service
 from app.extensions import db
-from app.models import StaffRole
+from app.models import Event, SigningKey, StaffRole
 from app.services.audit import Actor
-from app.services.demo import create_demo_event
+from app.services.demo import DEMO_SLUG, create_demo_event
+from app.services.keys import encrypt_private_key, key_encryption_key, private_key
 from app.services.staff import create_staff_user
 
 from support import PASSWORD, csrf_token, empty_tables, sample_photo  # noqa: F401
+
+
+# Argon2id as production sets it costs about a tenth of a second a hash on two cores, and nearly
+# every test makes or logs in an account. Tests hash with the cheapest parameters instead;
+# test_access.py checks, with `production_passwords`, what production stores.
+PRODUCTION_HASHER = staff_service._hasher
+PRODUCTION_DUMMY_HASH = staff_service._DUMMY_HASH
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passwords():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staff_service, "_hasher", CHEAP_HASHER)
+        patch.setattr(staff_service, "_DUMMY_HASH", CHEAP_HASHER.hash("lanyard-timing-equaliser"))
+        yield
+
+
+@pytest.fixture
+def production_passwords(monkeypatch):
+    """Hash and check passwords with the parameters production uses, for this test."""
+    monkeypatch.setattr(staff_service, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(staff_service, "_DUMMY_HASH", PRODUCTION_DUMMY_HASH)
+    return PRODUCTION_HASHER
+
+
+# Werkzeug writes and compiles a URL builder for every route of every app: two thirds of
+# create_app's time, and each test makes an app. A builder depends only on the rule's text,
+# its parts and defaults (it reaches the rule's converters through the rule it is bound to),
+# so the tests' apps share them.
+_url_builders: dict[tuple, object] = {}
+_compile_url_builder = Rule._compile_builder
+
+
+def _shared_url_builder(rule: Rule, append_unknown: bool = True):
+    key = (rule.rule, rule.host, rule.subdomain, tuple(rule._trace),
+           repr(sorted((rule.defaults or {}).items())), append_unknown)
+    if key not in _url_builders:
+        _url_builders[key] = _compile_url_builder(rule, append_unknown)
+    return _url_builders[key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_url_builders():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", _shared_url_builder)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +92,9 @@ def database_url(tmp_path_factory, worker_id):
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in url else "?"
-    yield f"{_psycopg(url)}{sep}options=-csearch_path%3D{schema}"
+    # A test database is thrown away: its commits need not wait for the disk (what other
+    # connections see, and when, is unchanged).
+    yield f"{_psycopg(url)}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
@@ -46,6 +102,13 @@ def database_url(tmp_path_factory, worker_id):
 
 def _psycopg(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+
+@sqlalchemy_event.listens_for(Engine, "connect")
+def _sqlite_commits_skip_the_disk(dbapi_connection, _record):
+    """As PostgreSQL's synchronous_commit above: a test's SQLite file needs no fsync."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +142,11 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(migrated, tmp_path, request):
-    """A fresh app; `@pytest.mark.app_config(KEY=value)` overrides settings for one test."""
+def app(migrated, demo_event_rows, tmp_path, request):
+    """A fresh app; `@pytest.mark.app_config(KEY=value)` overrides settings for one test.
+
+    (`demo_event_rows` is made first: it empties the database when done.)
+    """
     marker = request.node.get_closest_marker("app_config")
     app = create_app({
         "TESTING": True,
@@ -105,11 +171,46 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def demo_event_rows(migrated, tmp_path_factory):
+    """The rows of the demo event with no delegates, made once per worker through the services
+    (audit trail included), and its signing keys' private halves."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": migrated,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("demo-event"))})
+    with app.app_context():
+        try:
+            create_demo_event(0, with_staff=False)
+            rows = {table: [dict(row._mapping) for row in db.session.execute(table.select())]
+                    for table in db.metadata.sorted_tables}
+            keys = {key.id: private_key(key) for key in db.session.scalars(select(SigningKey))}
+            return rows, keys
+        finally:
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+
+
 @pytest.fixture
-def event(app):
-    """The demo event with no delegates: ten delegations, categories, zones, checkpoints."""
-    event, _ = create_demo_event(0, with_staff=False)
-    return event
+def event(app, demo_event_rows):
+    """The demo event with no delegates: ten delegations, categories, zones, checkpoints.
+
+    Its rows are copied in: making it through the services took a quarter of a second a test.
+    The signing keys are sealed again with this app's own key-encryption key.
+    """
+    rows, keys = demo_event_rows
+    kek = key_encryption_key()
+    with db.engine.begin() as conn:
+        for table, values in rows.items():
+            if table.name == "signing_keys":
+                values = [{**row, "private_key": encrypt_private_key(
+                    keys[row["id"]], row["event_id"], row["number"], kek)} for row in values]
+            if values:
+                conn.execute(table.insert(), values)
+                if conn.dialect.name == "postgresql" and "id" in table.c:
+                    # Ids were given: the next row the app adds takes the one after them.
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                      f"(SELECT max(id) FROM \"{table.name}\"))"))
+    return db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
 
 
 @pytest.fixture

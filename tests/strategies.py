@@ -2,13 +2,24 @@
 NUL bytes, controls and lone surrogates, numbers past what a column holds, odd JSON."""
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-# A bounded number of requests per property keeps the suite quick on two cores. The app and
-# the logged-in client are made once per test, so each example checks its own before and after.
-PROPERTY = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("lanyard", max_examples=150, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# HYPOTHESIS_PROFILE=thorough for a longer hunt than the README's run makes.
+settings.register_profile("thorough", settings.get_profile("lanyard"), max_examples=1500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "lanyard"))
+
+#: For properties of plain functions: the profile's number of examples.
+PROPERTY = settings()
+#: For properties whose every example is a request through the app (a page, a photo or a
+#: spreadsheet read, rows counted before and after): a third as many keeps the suite quick on
+#: two cores. The app and the logged-in client are made once per test, so each example checks
+#: its own before and after.
+REQUEST_PROPERTY = settings(max_examples=settings.default.max_examples // 3)
 
 _ANY = ["L", "M", "N", "P", "S", "Z", "Cc", "Cf", "Co"]
 #: What a browser can put in a form: any script, controls and NUL (no lone surrogates: they

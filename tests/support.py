@@ -130,8 +130,13 @@ def empty_tables():
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # DELETE, dependants first, then every id sequence back to its start: the few rows a
+            # test leaves go in milliseconds, where TRUNCATE takes a tenth of a second or more,
+            # making new files for every table. One round trip.
+            conn.exec_driver_sql(";".join(
+                [f'DELETE FROM "{t.name}"' for t in tables]
+                + ["SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                   "start_value, false) FROM pg_sequences WHERE schemaname = current_schema()"]))
         else:
             for table in tables:
                 conn.execute(table.delete())

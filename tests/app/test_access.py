@@ -5,8 +5,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from app import create_app
+from app.extensions import db
 from app.models import StaffRole
 from support import PASSWORD, csrf_token, make_person
 
@@ -108,10 +110,23 @@ def test_login_with_a_wrong_password_is_refused(client, staff):
     assert client.get("/desk/").status_code == 302
 
 
-def test_passwords_are_stored_as_argon2id_hashes(staff):
+def test_passwords_are_stored_as_argon2id_hashes(staff, production_passwords):
     user = staff("admin")
-    assert user.password_hash.startswith("$argon2id$")
+    # RFC 9106's second recommended option: 64 MiB, three passes, four lanes.
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert PASSWORD not in user.password_hash
+
+
+def test_a_hash_made_with_weaker_parameters_is_made_again_at_the_next_login(
+        client, staff, production_passwords):
+    user = staff("desk")
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    db.session.commit()
+    response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"),
+                                           "email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_session_cookie_is_http_only_and_secure_by_default(tmp_path, monkeypatch):

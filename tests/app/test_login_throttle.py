@@ -193,7 +193,8 @@ def test_repeated_attempts_from_one_address_for_one_account_are_rate_limited(cli
         responses.append(try_login(client, user.email, f"guess number {i}", OWNER_HOME))
     assert [r.status_code for r in responses] == [200] * 10 + [429]
     assert "Too many submissions" in responses[-1].get_data(as_text=True)
-    assert 0 < int(responses[-1].headers["Retry-After"]) <= 60
+    # A minute's window; the limiter rounds its end up to the next whole second.
+    assert 0 < int(responses[-1].headers["Retry-After"]) <= 61
     assert "Retry-After" not in responses[0].headers
     # A colleague at the same venue address can still log in.
     assert try_login(client, staff("door").email, PASSWORD, OWNER_HOME).status_code == 302

@@ -549,30 +549,30 @@ def test_while_a_run_goes_on_its_page_refreshes_itself_without_javascript(client
                       "percent": 40, "finished": False}
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.app_config(LANYARD_PRINT_RUN_WORKERS=2)
-def test_a_thousand_badge_run_in_the_browser_reaches_100_percent_and_every_code_decodes(
+def test_a_run_of_many_files_in_the_browser_reaches_100_percent_and_every_code_decodes(
         event, photo_jpeg, page, live_server, browser_login):
     from playwright.sync_api import expect
-    clones(ready(event, photo_jpeg, given_name="First", country="MY"), 999)
+    # Enough for a full file of 200 and a part-filled one: what a thousand would show too.
+    clones(ready(event, photo_jpeg, given_name="First", country="MY"), 249)
     browser_login("desk")
     page.goto(f"{live_server}/desk/print-run")
     page.select_option("select[name=sheet]", "a4-2x5-cr80")
     page.click("button[value=start]")
-    expect(page.locator("h1")).to_contain_text("Print run: 1000 badges")
+    expect(page.locator("h1")).to_contain_text("Print run: 250 badges")
     # The bar is driven by the page's script polling the status; once done the page shows the files.
     expect(page.locator("[data-progress-text]")).to_have_text(
-        "Finished: 1000 of 1000 (100%)", timeout=600_000)
+        "Finished: 250 of 250 (100%)", timeout=600_000)
     expect(page.locator("progress")).to_have_attribute("value", "100")
     links = page.locator("[data-files] a")
-    expect(links).to_have_count(5)  # 200 badges a file
+    expect(links).to_have_count(2)  # 200 badges a file
     codes = []
-    for i in range(5):
+    for i in range(2):
         response = page.request.get(live_server + links.nth(i).get_attribute("href"))
         assert response.ok and response.headers["content-type"] == "application/pdf"
         codes += qr_codes_in_pdf(response.body())
     wait_for_jobs(timeout=60)
     db.session.rollback()  # end the test's own read, begun before the run wrote
     assert sorted(codes) == sorted(db.session.scalars(select(Badge.code)))
-    assert len(codes) == 1000
+    assert len(codes) == 250

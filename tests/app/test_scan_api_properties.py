@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Checkpoint, Delegate, Scan
-from strategies import PROPERTY, any_integer, any_text, iso_times, json_values
+from strategies import REQUEST_PROPERTY, any_integer, any_text, iso_times, json_values
 from support import csrf_token, make_person
 
 MISSING = object()
@@ -48,7 +48,7 @@ def scan_body(draw, door) -> dict:
     return {name: value for name, value in body.items() if value is not MISSING}
 
 
-@PROPERTY
+@REQUEST_PROPERTY
 @given(data=st.data())
 def test_any_scan_request_is_answered_and_a_refused_one_records_nothing(client, door, data):
     kind = data.draw(st.sampled_from(["scan", "json", "bytes", "deep"]))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Delegate, Scan
 from registration_support import REGISTER_URL, image_bytes, registration_data
-from strategies import PROPERTY, form_text, iso_times, number_text
+from strategies import REQUEST_PROPERTY, form_text, iso_times, number_text
 from support import csrf_token, sample_photo
 
 TABLES = (Scan, Delegate, AuditEvent)
@@ -37,7 +37,7 @@ photos = st.sampled_from([sample_photo(), b"", b"%PDF-1.4", image_bytes((200, 20
                           image_bytes((700, 900), fmt="PNG")]) | st.binary(max_size=64)
 
 
-@PROPERTY
+@REQUEST_PROPERTY
 @given(data=st.data())
 def test_any_registration_post_is_answered_and_a_refused_one_stores_nothing(client, event, data):
     token = csrf_token(client, REGISTER_URL)

@@ -16,7 +16,7 @@ from app.models import AuditEvent, Delegate
 from app.services.audit import Actor
 from app.services.errors import ServiceError
 from app.services.imports import IGNORED, OPTIONAL, REQUIRED, NoPhotos, import_delegates
-from strategies import PROPERTY, any_float, any_integer, form_text, iso_times
+from strategies import REQUEST_PROPERTY, any_float, any_integer, form_text, iso_times
 
 GOOD = {"given_name": "Dewi", "family_name": "Lestari", "organisation": "BAIS TNI", "country": "ID",
         "category": "D", "email": "dewi@example.id", "phone": "+62 813 1111 2222", "zones": "1 2",
@@ -57,7 +57,7 @@ def imported(event, name: str, data: bytes, dry_run: bool) -> None:
         assert rows() == before
 
 
-@PROPERTY
+@REQUEST_PROPERTY
 @given(data=st.data())
 def test_any_csv_list_is_reported_on_or_refused_and_nothing_is_half_written(event, data):
     out = io.StringIO()
@@ -68,7 +68,7 @@ def test_any_csv_list_is_reported_on_or_refused_and_nothing_is_half_written(even
     imported(event, "list.csv", body, data.draw(st.booleans()))
 
 
-@PROPERTY
+@REQUEST_PROPERTY
 @given(data=st.data())
 def test_any_xlsx_list_is_reported_on_or_refused_and_nothing_is_half_written(event, data):
     values = (noise | st.integers(-(2**53), 2**53) | any_float

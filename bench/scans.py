@@ -5,6 +5,7 @@ signature in Python and in the door page's JavaScript (headless Chromium).
     python bench/scans.py [--rates 50,100,200] [--seconds 10] [--people 3000] [--threads 4]
                           [--database-url postgresql://postgres@127.0.0.1:5432/lanyard_bench_scans]
                           [--baseline-ref REF] [--browser-verifies 2000] [--no-browser]
+                          [--new-connections]
 
 The database named by --database-url is created for the run and dropped after it. It holds
 the demo event with --people handed-over badges, some revoked, and door accounts logged in
@@ -13,7 +14,9 @@ entries, exits, second entries (already_inside), revoked, forged and wrong-zone 
 main entrance and the plenary hall. The generator is open-loop: each request leaves at its
 scheduled time whether or not earlier ones came back, and its latency counts from that time,
 so a slow server shows as latency rather than as a lower offered rate. Requests not answered
-within 5 s, and those due while 100 others still wait (not sent), count as errors.
+within 5 s, and those due while 100 others still wait (not sent), count as errors. Each door
+device keeps its connections open between requests, at most six at once, as a browser does
+(a request waits for a free one, and that wait counts); --new-connections opens one per request.
 
 --baseline-ref REF also serves the app as it was at git commit REF (same database, same
 gunicorn settings) and alternates both at every rate, so the ratios come from one run on the
@@ -23,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import http.cookiejar
 import json
 import os
@@ -31,7 +33,6 @@ import random
 import re
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,8 @@ REQUEST_TIMEOUT = 5.0
 # Requests waiting for an answer at most; one due while this many wait is not sent and counts
 # as an error, so an overloaded server's queue stays short and the next rate starts clean.
 MAX_OUTSTANDING = 100
+# Connections a browser opens to one server at most (HTTP/1.1): a door page's requests share them.
+BROWSER_CONNECTIONS = 6
 
 
 # ---------------------------------------------------------------------------- database and data
@@ -308,20 +311,58 @@ class Result:
     expected: str
 
 
-async def send(host: str, port: int, door: Door, body: dict) -> tuple[int, str]:
+class Connections:
+    """One door device's connections to the server. Kept open between requests, at most six at
+    once, as a browser keeps them (a request waits for a free one); or, with `keep_alive` False,
+    a new connection for every request."""
+
+    def __init__(self, host: str, port: int, keep_alive: bool):
+        self.host, self.port, self.keep_alive = host, port, keep_alive
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.slots = asyncio.Semaphore(BROWSER_CONNECTIONS if keep_alive else MAX_OUTSTANDING)
+
+    async def exchange(self, request: bytes) -> tuple[bytes, bytes]:
+        """Send one request; the answer's head and content."""
+        async with self.slots:
+            reused = bool(self.idle)
+            reader, writer = self.idle.pop() if reused else await asyncio.open_connection(
+                self.host, self.port)
+            try:
+                writer.write(request)
+                await writer.drain()
+                head = await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                writer.close()
+                if not reused:
+                    raise
+                # The server closed a connection that sat idle: again on a new one, as a browser
+                # does (the nonce makes a repeat safe).
+                reader, writer = await asyncio.open_connection(self.host, self.port)
+                writer.write(request)
+                await writer.drain()
+                head = await reader.readuntil(b"\r\n\r\n")
+            length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+            content = await (reader.readexactly(int(length.group(1))) if length else reader.read())
+            if self.keep_alive and not re.search(rb"(?i)\r\nconnection: *close", head):
+                self.idle.append((reader, writer))
+            else:
+                writer.close()
+            return head, content
+
+    def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+        self.idle.clear()
+
+
+async def send(connections: Connections, door: Door, body: dict) -> tuple[int, str]:
     payload = json.dumps(body).encode()
-    head = (f"POST /api/v1/scans HTTP/1.1\r\nHost: {host}:{port}\r\n"
+    mode = "keep-alive" if connections.keep_alive else "close"
+    head = (f"POST /api/v1/scans HTTP/1.1\r\nHost: {connections.host}:{connections.port}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
             f"Cookie: {door.cookie}\r\nX-CSRFToken: {door.csrf}\r\n"
-            f"User-Agent: lanyard-bench {door.device}\r\nConnection: close\r\n\r\n").encode()
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        writer.write(head + payload)
-        await writer.drain()
-        answer = await reader.read()
-    finally:
-        writer.close()
-    head, _, content = answer.partition(b"\r\n\r\n")
+            f"User-Agent: lanyard-bench {door.device}\r\nConnection: {mode}\r\n\r\n").encode()
+    head, content = await connections.exchange(head + payload)
     status = int(head.split(b" ", 2)[1])
     try:
         verdict = json.loads(content).get("verdict") or json.loads(content).get("error", "")
@@ -330,10 +371,11 @@ async def send(host: str, port: int, door: Door, body: dict) -> tuple[int, str]:
     return status, verdict
 
 
-async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, str]]) -> tuple[
-        list[Result], float]:
+async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, str]],
+                keep_alive: bool = True) -> tuple[list[Result], float]:
     """Send each request at its time (open loop); the results and the seconds until the last answer."""
     parts = urllib.parse.urlsplit(base)
+    pools = [Connections(parts.hostname, parts.port, keep_alive) for _ in doors]
     loop = asyncio.get_running_loop()
     results: list[Result] = []
     start = loop.time() + 0.2
@@ -342,7 +384,7 @@ async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, 
         due = start + at
         try:
             status, verdict = await asyncio.wait_for(
-                send(parts.hostname, parts.port, doors[i % len(doors)], body), REQUEST_TIMEOUT)
+                send(pools[i % len(doors)], doors[i % len(doors)], body), REQUEST_TIMEOUT)
         except (OSError, asyncio.TimeoutError, ValueError, IndexError):
             status, verdict = 0, ""
         results.append(Result(loop.time() - due, status, verdict, expected))
@@ -359,6 +401,8 @@ async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, 
         tasks.add(task)
         task.add_done_callback(tasks.discard)
     await asyncio.gather(*tasks)
+    for pool in pools:
+        pool.close()
     return results, loop.time() - start
 
 
@@ -514,6 +558,9 @@ def main() -> None:
     parser.add_argument("--browser-verifies", type=int, default=2000)
     parser.add_argument("--no-browser", action="store_true", help="skip the browser timing")
     parser.add_argument("--keep-database", action="store_true", help="leave the database behind")
+    parser.add_argument("--new-connections", action="store_true",
+                        help="a new connection for every request instead of keeping them open as "
+                             "a browser does")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
 
@@ -552,7 +599,8 @@ def main() -> None:
                     base, doors, process = bases[label]
                     schedule = make_schedule(crowd, rate, args.seconds)
                     cpu = worker_cpu_seconds(process)
-                    results, elapsed = asyncio.run(drive(base, doors, schedule))
+                    results, elapsed = asyncio.run(drive(base, doors, schedule,
+                                                         keep_alive=not args.new_connections))
                     wait_until_drained(base, doors[0])
                     table[label, rate] = measured = figures(results, rate, args.seconds, elapsed)
                     # Requests a client gave up on were worked through as well: all sent count.
@@ -561,8 +609,10 @@ def main() -> None:
                     loads.append(os.getloadavg()[0])
 
             threads = f" of {args.threads} threads" if args.threads > 1 else ""
+            connections = ("a new connection per request" if args.new_connections else
+                           f"connections kept open, at most {BROWSER_CONNECTIONS} per door device")
             print(f"\nPOST /api/v1/scans, gunicorn with {args.workers} workers{threads}, PostgreSQL, "
-                  f"{args.seconds:g} s per rate, mix {MIX}")
+                  f"{connections}, {args.seconds:g} s per rate, mix {MIX}")
             print(f"{'':<22}{'offered':>8}{'served':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
                   f"{'errors':>8}{'unexpected':>12}{'CPU ms/scan':>12}")
             for rate in rates:

@@ -245,7 +245,9 @@ def _job_title(event: Event, badges: list[Badge]) -> str:
 
 def hand_over_badge(badge: Badge, actor: Actor, *, seen_revision: int) -> None:
     """The holder has shown ID, checked against the person the desk's page showed, and takes the badge."""
-    check_seen(lock_delegate(badge.delegate), seen_revision)
+    delegate = lock_delegate(badge.delegate)
+    check_seen(delegate, seen_revision)
+    _require_ready(delegate)
     _hand_over(lock_badge(badge), "holder", actor)
     db.session.commit()
 
@@ -264,8 +266,7 @@ def hand_over_to_liaison(badges: list[Badge], receiver: str, actor: Actor, *,
     if not badges:
         raise InvalidState("There are no printed badges waiting to be handed over.")
     for delegate in lock_delegates([b.delegate for b in badges]):
-        if delegate.status is not DelegateStatus.READY:
-            raise InvalidState(f"{delegate.printed_name} is no longer approved; reload the page.")
+        _require_ready(delegate)
     for badge in lock_badges(badges):
         _hand_over(badge, receiver, actor, document=document)
     db.session.commit()
@@ -281,6 +282,12 @@ def revoke_badge(badge: Badge, reason: str, actor: Actor) -> None:
         raise InvalidState(f"Badge {badge.serial} is already revoked.")
     _revoke(badge, reason, actor)
     db.session.commit()
+
+
+def _require_ready(delegate: Delegate) -> None:
+    """A badge goes only to someone ready: any door refuses everyone else's card anyway."""
+    if delegate.status is not DelegateStatus.READY:
+        raise InvalidState(f"{delegate.printed_name} is no longer approved; reload the page.")
 
 
 def _hand_over(badge: Badge, receiver: str, actor: Actor, *, document: str = "") -> None:

@@ -47,6 +47,28 @@ def test_the_persons_page_shows_the_id_check_beside_the_hand_over_button(client,
     assert page.index("Check the passport") < page.index("ID checked: hand over")
 
 
+def test_a_badge_of_someone_no_longer_ready_cannot_be_handed_over(client, login, event):
+    # Printed while approved; then the press needs security clearance: the card is still live,
+    # the page offers no hand-over, and a hand-over posted anyway with what the page showed
+    # (the current revision) must change nothing.
+    from app.models import Category
+    from app.services import events
+    person, badge = printed(event, category_code="P")
+    press = db.session.scalar(select(Category).where(Category.event_id == event.id,
+                                                     Category.code == "P"))
+    events.update_category(press, "P", "Press", press.colour, True, ["4"], ACTOR,
+                           needs_clearance=True)
+    assert person.status.value == "approved_awaiting_clearance" and badge.revoked_at is None
+    login("desk")
+    url = f"/desk/badges/{badge.id}/hand-over"
+    fields = {"csrf_token": csrf_token(client, f"/desk/people/{person.id}"),
+              "revision": str(person.revision)}
+    response = client.post(url, data=fields, follow_redirects=True)
+    assert db.session.get(Badge, badge.id).handed_over_at is None
+    assert "no longer approved" in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "badge.handed_over")) is None
+
+
 @pytest.mark.parametrize("role", ["door", "accreditation"])
 def test_only_the_desk_sees_the_hand_over_step(client, login, event, role):
     _, badge = printed(event)

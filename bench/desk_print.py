@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,23 +31,15 @@ def main() -> None:
     parser.add_argument("--queue", default="LanyardPDF")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from app import create_app
     from app.extensions import db
+    from demo_db import demo_event_database
     from app.models import Station
     from app.services.audit import Actor
-    from app.services.demo import create_demo_event
     from app.services.issuance import print_badge
     from cups_support import printed_pdf
     from support import make_person
 
-    folder = Path(tempfile.mkdtemp(prefix="lanyard-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
-                      "INSTANCE_PATH": str(folder), "SECRET_KEY": "bench"})
-    with app.app_context():
-        upgrade()
-        event, _ = create_demo_event(0, with_staff=False)
+    with demo_event_database() as (event, folder):
         station = Station(event=event, name="Bench desk", printer_queue=args.queue)
         db.session.add(station)
         db.session.commit()

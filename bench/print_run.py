@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,23 +23,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="render processes (0: one per core)")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from app import create_app
     from app.extensions import db
+    from demo_db import demo_event_database
     from app.models import Delegate
     from app.services.audit import Actor
     from app.services.codes import new_reference
-    from app.services.demo import create_demo_event
     from app.services.print_runs import Selection, choose_people, print_people
     from support import make_person, sample_photo
 
-    folder = Path(tempfile.mkdtemp(prefix="lanyard-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
-                      "INSTANCE_PATH": str(folder), "SECRET_KEY": "bench"})
-    with app.app_context():
-        upgrade()
-        event, _ = create_demo_event(0, with_staff=False)
+    with demo_event_database() as (event, folder):
         first = make_person(event, photo=sample_photo(), stage="approved")
         columns = [c.key for c in Delegate.__table__.columns if c.key not in ("id", "reference")]
         for i in range(args.people - 1):  # the same application, as many people

@@ -98,8 +98,9 @@ def holder_of(badge: Badge) -> BadgeHolder:
 _badges, _people, _categories = Badge.__table__, Delegate.__table__, Category.__table__
 _events, _zones, _keys = Event.__table__, Zone.__table__, SigningKey.__table__
 _newer = _badges.alias("newer")
-# Read with every holder, in this order (`_holder` reads them back by position).
-_HOLDER_COLUMNS = (
+# Read with every holder, in this order: BadgeHolder's fields up to its zones, the event's days,
+# one zone the holder may enter (`_holder` reads them back by position).
+_FIELDS = (
     _badges.c.id, _badges.c.version, _badges.c.handed_over_at, _badges.c.revoked_at,
     _badges.c.revoked_reason,
     type_coerce(exists().where(_newer.c.delegate_id == _badges.c.delegate_id,
@@ -107,10 +108,11 @@ _HOLDER_COLUMNS = (
     _people.c.id, _people.c.status, _people.c.honorific, _people.c.printed_name,
     _people.c.native_name, _people.c.organisation, _people.c.country,
     type_coerce(_people.c.photo_file != "", Boolean),
-    _categories.c.code, _categories.c.name, _categories.c.colour,
-    _events.c.starts_on, _events.c.ends_on, _events.c.timezone,
-    _zones.c.id, _zones.c.code, _zones.c.name)
-_ZONE = len(_HOLDER_COLUMNS) - 3
+    _categories.c.code, _categories.c.name, _categories.c.colour)
+_EVENT_DAYS = (_events.c.starts_on, _events.c.ends_on, _events.c.timezone)
+_ZONE_PASS = (_zones.c.id, _zones.c.code, _zones.c.name)
+_HOLDER_COLUMNS = _FIELDS + _EVENT_DAYS + _ZONE_PASS
+_EVENT, _ZONE = len(_FIELDS), len(_FIELDS) + len(_EVENT_DAYS)
 
 
 def _with_holder(query: Select, *, lock: bool = True) -> Select:
@@ -132,11 +134,11 @@ def _holder(rows, start: int = 0) -> BadgeHolder | None:
     first = rows[0][start:] if rows else None
     if first is None or first[0] is None:
         return None
-    zone = start + _ZONE
+    zone = slice(start + _ZONE, start + _ZONE + len(_ZONE_PASS))
     return BadgeHolder(
-        *first[:17],
-        zones=tuple(ZonePass(*row[zone:zone + 3]) for row in rows if row[zone] is not None),
-        event=EventDays(*first[17:20]))
+        *first[:_EVENT],
+        zones=tuple(ZonePass(*row[zone]) for row in rows if row[zone][0] is not None),
+        event=EventDays(*first[_EVENT:_ZONE]))
 
 
 # Built once, not at every scan (the statement cache still needs each one built and keyed).

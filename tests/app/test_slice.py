@@ -113,6 +113,22 @@ def test_door_page_without_javascript_shows_the_verdict(client, event, login):
     assert "Scan a badge" in page
 
 
+def test_door_page_without_javascript_shows_who_was_let_in(client, event, login):
+    from support import make_person
+    person = make_person(event, stage="handed_over", given_name="Dewi", family_name="Lestari",
+                         honorific="Col.")
+    login("door")
+    main = next(c for c in event.checkpoints if c.code == "MAIN")
+    response = client.post("/door/", data={"csrf_token": csrf_token(client, "/door/"),
+                                           "checkpoint": str(main.id), "direction": "in",
+                                           "code": person.current_badge.code})
+    html = response.get_data(as_text=True)
+    assert "ACCEPTED" in html and "COL. DEWI LESTARI" in html.upper()
+    assert "Indonesia" in html and person.category.name in html
+    scan = db.session.scalar(select(Scan))
+    assert f"/door/scans/{scan.id}/photo" in html and scan.verdict is ScanVerdict.ACCEPTED
+
+
 def test_the_queue_pages_through_a_long_list_of_applications(client, event, login):
     from app.services.audit import Actor
     from app.services.registration import Application, register_delegate

@@ -119,3 +119,18 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire
+
+
+def open_pooled_connections(count: int) -> int:
+    """Open up to `count` connections to a database server now and leave them in the pool, so
+    the first rush of requests (door scans at opening time) does not wait for the server to
+    start a backend per thread. SQLite opens a file: nothing to gain. How many were opened."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        return 0
+    count = min(count, engine.pool.size())
+    connections = [engine.connect() for _ in range(count)]
+    for connection in connections:
+        connection.exec_driver_sql("SELECT 1")
+        connection.close()
+    return count

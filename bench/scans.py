@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import http.cookiejar
 import json
 import os
@@ -43,6 +44,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,6 +63,8 @@ REQUEST_TIMEOUT = 5.0
 MAX_OUTSTANDING = 100
 # Connections a browser opens to one server at most (HTTP/1.1): a door page's requests share them.
 BROWSER_CONNECTIONS = 6
+# The door's target: p99 under this at 200 scans a second.
+P99_TARGET_MS = 20
 
 
 # ---------------------------------------------------------------------------- database and data
@@ -305,6 +309,7 @@ NOT_SENT = -1
 
 @dataclass
 class Result:
+    at: float  # seconds from the start of the rate at which it was due
     latency: float  # seconds from the scheduled send time to the end of the answer
     status: int  # 0: no answer (connection error or timeout), NOT_SENT: too many waiting
     verdict: str
@@ -387,7 +392,7 @@ async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, 
                 send(pools[i % len(doors)], doors[i % len(doors)], body), REQUEST_TIMEOUT)
         except (OSError, asyncio.TimeoutError, ValueError, IndexError):
             status, verdict = 0, ""
-        results.append(Result(loop.time() - due, status, verdict, expected))
+        results.append(Result(at, loop.time() - due, status, verdict, expected))
 
     tasks = set()
     for i, (at, body, expected) in enumerate(schedule):
@@ -395,7 +400,7 @@ async def drive(base: str, doors: list[Door], schedule: list[tuple[float, dict, 
         if delay > 0:
             await asyncio.sleep(delay)
         if len(tasks) >= MAX_OUTSTANDING:
-            results.append(Result(float("nan"), NOT_SENT, "", expected))
+            results.append(Result(at, float("nan"), NOT_SENT, "", expected))
             continue
         task = asyncio.create_task(one(i, at, body, expected))
         tasks.add(task)
@@ -532,9 +537,21 @@ def event_public_key(database_url: str, instance: str) -> str:
 
 # ---------------------------------------------------------------------------- the run
 
+def write_latencies(path: str, every: list[tuple[str, int, "Result"]]) -> None:
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["server", "rate", "due_s", "latency_ms", "status", "verdict", "expected"])
+        for label, rate, r in every:
+            writer.writerow([label, rate, f"{r.at:.4f}", f"{r.latency * 1000:.2f}", r.status,
+                             r.verdict, r.expected])
+
 def row(label: str, f: Figures) -> str:
     return (f"{label:<22}{f.offered:>8.0f}{f.served:>9.1f}{f.p50:>9.1f}{f.p95:>9.1f}{f.p99:>9.1f}"
             f"{f.errors:>8}{f.unexpected:>12}{f.cpu_ms:>12.1f}")
+
+
+def middle(runs: list[Figures], name: str) -> float:
+    return median(getattr(f, name) for f in runs)
 
 
 def ratio(numerator: float, denominator: float) -> str:
@@ -553,6 +570,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4,
                         help="threads per gunicorn worker, as README's deployment serves it "
                              "(1: the sync worker)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure each rate this many times (one row each, and the spread of p99)")
     parser.add_argument("--baseline-ref", help="also serve the app as of this git commit")
     parser.add_argument("--python-verifies", type=int, default=5000)
     parser.add_argument("--browser-verifies", type=int, default=2000)
@@ -561,6 +580,9 @@ def main() -> None:
     parser.add_argument("--new-connections", action="store_true",
                         help="a new connection for every request instead of keeping them open as "
                              "a browser does")
+    parser.add_argument("--latencies", help="also write every request (server, rate, due "
+                        "second, latency ms, verdict, expected) to this CSV file, to see when the "
+                        "slow ones came")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
 
@@ -592,22 +614,28 @@ def main() -> None:
                 wait_until_drained(base, bases[label][1][0])
 
             crowd = Crowd(seeded.codes[:-200], seeded.revoked, seeded.wrong_zone_checkpoint)
-            table: dict[tuple[str, int], Figures] = {}
+            table: dict[tuple[str, int], list[Figures]] = {}
+            every: list[tuple[str, int, Result]] = []
             loads = []
             for rate in rates:
-                for label, _ in configs:
-                    base, doors, process = bases[label]
-                    schedule = make_schedule(crowd, rate, args.seconds)
-                    cpu = worker_cpu_seconds(process)
-                    results, elapsed = asyncio.run(drive(base, doors, schedule,
-                                                         keep_alive=not args.new_connections))
-                    wait_until_drained(base, doors[0])
-                    table[label, rate] = measured = figures(results, rate, args.seconds, elapsed)
-                    # Requests a client gave up on were worked through as well: all sent count.
-                    sent = sum(1 for r in results if r.status != NOT_SENT)
-                    measured.cpu_ms = (worker_cpu_seconds(process) - cpu) / sent * 1000
-                    loads.append(os.getloadavg()[0])
+                for _ in range(args.repeat):
+                    for label, _ in configs:
+                        base, doors, process = bases[label]
+                        schedule = make_schedule(crowd, rate, args.seconds)
+                        cpu = worker_cpu_seconds(process)
+                        results, elapsed = asyncio.run(drive(base, doors, schedule,
+                                                             keep_alive=not args.new_connections))
+                        wait_until_drained(base, doors[0])
+                        measured = figures(results, rate, args.seconds, elapsed)
+                        table.setdefault((label, rate), []).append(measured)
+                        every.extend((label, rate, r) for r in results)
+                        # Requests a client gave up on were worked through as well: all sent count.
+                        sent = sum(1 for r in results if r.status != NOT_SENT)
+                        measured.cpu_ms = (worker_cpu_seconds(process) - cpu) / sent * 1000
+                        loads.append(os.getloadavg()[0])
 
+            if args.latencies:
+                write_latencies(args.latencies, every)
             threads = f" of {args.threads} threads" if args.threads > 1 else ""
             connections = ("a new connection per request" if args.new_connections else
                            f"connections kept open, at most {BROWSER_CONNECTIONS} per door device")
@@ -617,16 +645,28 @@ def main() -> None:
                   f"{'errors':>8}{'unexpected':>12}{'CPU ms/scan':>12}")
             for rate in rates:
                 for label, _ in configs:
-                    print(row(label, table[label, rate]))
+                    for run, measured in enumerate(table[label, rate], 1):
+                        print(row(label if args.repeat == 1 else f"{label}, run {run}", measured))
+            if args.repeat > 1:
+                print(f"\np99 over the {args.repeat} runs of each rate (ms)")
+                for rate in rates:
+                    for label, _ in configs:
+                        p99s = sorted(f.p99 for f in table[label, rate])
+                        over = sum(1 for p in p99s if p >= P99_TARGET_MS)
+                        print(f"  {label:<20}{rate:>5}/s  median {median(p99s):.1f}, "
+                              f"{p99s[0]:.1f} to {p99s[-1]:.1f}; {over} of {len(p99s)} at "
+                              f"{P99_TARGET_MS:g} ms or more")
             if args.baseline_ref:
-                print(f"\nratios, at {args.baseline_ref} / lanyard (above 1: lanyard is faster)")
+                print(f"\nratios, at {args.baseline_ref} / lanyard (above 1: lanyard is faster; "
+                      f"medians of the runs)")
                 for rate in rates:
                     old, new = table[configs[0][0], rate], table["lanyard", rate]
-                    print(f"  {rate:>4}/s  served {ratio(new.served, old.served)} as many, "
-                          f"p50 {ratio(old.p50, new.p50)}, p99 {ratio(old.p99, new.p99)}, "
-                          f"CPU per scan {ratio(old.cpu_ms, new.cpu_ms)}")
-            verdicts = sum((f.verdicts for (label, _), f in table.items() if label == "lanyard"),
-                           Counter())
+                    print(f"  {rate:>4}/s  served {ratio(middle(new, 'served'), middle(old, 'served'))} "
+                          f"as many, p50 {ratio(middle(old, 'p50'), middle(new, 'p50'))}, "
+                          f"p99 {ratio(middle(old, 'p99'), middle(new, 'p99'))}, "
+                          f"CPU per scan {ratio(middle(old, 'cpu_ms'), middle(new, 'cpu_ms'))}")
+            verdicts = sum((f.verdicts for (label, _), runs in table.items() if label == "lanyard"
+                            for f in runs), Counter())
             print(f"verdicts (lanyard): {dict(verdicts.most_common())}")
             print(f"load average during the rates: {min(loads):.1f} to {max(loads):.1f}")
 
@@ -634,7 +674,7 @@ def main() -> None:
             alone, with_parse = python_verify_time(seeded.codes[0], public, args.python_verifies)
             print(f"\nsignature check of one code, Python (cryptography): {alone:.1f} us "
                   f"({with_parse:.1f} us reading the code too)")
-            scan_p50 = table["lanyard", rates[0]].p50 * 1000
+            scan_p50 = middle(table["lanyard", rates[0]], "p50") * 1000
             print(f"  the check is {alone / scan_p50 * 100:.1f} % of a scan's p50 at {rates[0]}/s "
                   f"({scan_p50 / 1000:.1f} ms)")
             if not args.no_browser:

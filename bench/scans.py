@@ -4,8 +4,9 @@ signature in Python and in the door page's JavaScript (headless Chromium).
 
     python bench/scans.py [--rates 50,100,200] [--seconds 10] [--people 3000] [--threads 4]
                           [--database-url postgresql://postgres@127.0.0.1:5432/lanyard_bench_scans]
-                          [--baseline-ref REF] [--browser-verifies 2000] [--no-browser]
-                          [--new-connections]
+                          [--baseline-ref REF] [--also-threads N] [--repeat N]
+                          [--browser-verifies 2000] [--no-browser] [--new-connections]
+                          [--latencies FILE]
 
 The database named by --database-url is created for the run and dropped after it. It holds
 the demo event with --people handed-over badges, some revoked, and door accounts logged in
@@ -20,7 +21,10 @@ device keeps its connections open between requests, at most six at once, as a br
 
 --baseline-ref REF also serves the app as it was at git commit REF (same database, same
 gunicorn settings) and alternates both at every rate, so the ratios come from one run on the
-same machine under the same load.
+same machine under the same load. --also-threads N does the same for the app as it is, served
+with N threads per worker. --repeat N measures each rate N times (the spread of p99 shows how
+reliably a target is met); --latencies FILE writes every request's due time and latency, to see
+whether the slow ones come together (a pause) or alone.
 """
 from __future__ import annotations
 
@@ -573,6 +577,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure each rate this many times (one row each, and the spread of p99)")
     parser.add_argument("--baseline-ref", help="also serve the app as of this git commit")
+    parser.add_argument("--also-threads", type=int,
+                        help="also serve the app with this many threads per worker")
     parser.add_argument("--python-verifies", type=int, default=5000)
     parser.add_argument("--browser-verifies", type=int, default=2000)
     parser.add_argument("--no-browser", action="store_true", help="skip the browser timing")
@@ -597,14 +603,17 @@ def main() -> None:
                   f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPU(s), load average "
                   f"{os.getloadavg()[0]:.1f} before the run", flush=True)
             env = server_environment(args.database_url, instance)
-            configs = [("lanyard", ROOT)]
+            configs = [("lanyard", ROOT, args.threads)]
             if args.baseline_ref:
                 folder = Path(tmp) / "baseline"
                 folder.mkdir()
-                configs.insert(0, (f"at {args.baseline_ref}", export_source(args.baseline_ref, folder)))
+                configs.insert(0, (f"at {args.baseline_ref}", export_source(args.baseline_ref, folder),
+                                   args.threads))
+            if args.also_threads:
+                configs.append((f"{args.also_threads} threads", ROOT, args.also_threads))
             bases = {}
-            for label, source in configs:
-                process, base = start_gunicorn(source, env, args.workers, args.threads)
+            for label, source, threads in configs:
+                process, base = start_gunicorn(source, env, args.workers, threads)
                 servers.append(process)
                 bases[label] = (base, [log_in_door(base, email, f"door-{n}")
                                        for n, email in enumerate(seeded.doors)], process)
@@ -619,7 +628,7 @@ def main() -> None:
             loads = []
             for rate in rates:
                 for _ in range(args.repeat):
-                    for label, _ in configs:
+                    for label, *_ in configs:
                         base, doors, process = bases[label]
                         schedule = make_schedule(crowd, rate, args.seconds)
                         cpu = worker_cpu_seconds(process)
@@ -644,23 +653,24 @@ def main() -> None:
             print(f"{'':<22}{'offered':>8}{'served':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
                   f"{'errors':>8}{'unexpected':>12}{'CPU ms/scan':>12}")
             for rate in rates:
-                for label, _ in configs:
+                for label, *_ in configs:
                     for run, measured in enumerate(table[label, rate], 1):
                         print(row(label if args.repeat == 1 else f"{label}, run {run}", measured))
             if args.repeat > 1:
                 print(f"\np99 over the {args.repeat} runs of each rate (ms)")
                 for rate in rates:
-                    for label, _ in configs:
+                    for label, *_ in configs:
                         p99s = sorted(f.p99 for f in table[label, rate])
                         over = sum(1 for p in p99s if p >= P99_TARGET_MS)
                         print(f"  {label:<20}{rate:>5}/s  median {median(p99s):.1f}, "
                               f"{p99s[0]:.1f} to {p99s[-1]:.1f}; {over} of {len(p99s)} at "
                               f"{P99_TARGET_MS:g} ms or more")
-            if args.baseline_ref:
-                print(f"\nratios, at {args.baseline_ref} / lanyard (above 1: lanyard is faster; "
-                      f"medians of the runs)")
+            for other, *_ in configs:
+                if other == "lanyard":
+                    continue
+                print(f"\nratios, {other} / lanyard (above 1: lanyard is faster; medians of the runs)")
                 for rate in rates:
-                    old, new = table[configs[0][0], rate], table["lanyard", rate]
+                    old, new = table[other, rate], table["lanyard", rate]
                     print(f"  {rate:>4}/s  served {ratio(middle(new, 'served'), middle(old, 'served'))} "
                           f"as many, p50 {ratio(middle(old, 'p50'), middle(new, 'p50'))}, "
                           f"p99 {ratio(middle(old, 'p99'), middle(new, 'p99'))}, "

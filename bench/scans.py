@@ -278,6 +278,8 @@ class Crowd:
         inside, outside = self.inside[checkpoint], self.outside[checkpoint]
         if kind in ("exit", "again") and len(inside) < 50:
             kind = "entry"  # nobody to let out yet
+        elif kind == "entry" and len(outside) < 50:
+            kind = "exit"  # everyone is in: long runs keep going
         if kind == "entry":
             code = outside.popleft()
             inside.append(code)

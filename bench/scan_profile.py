@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scans import (PASSWORD, Crowd, drop_database, psycopg_url, recreate_database,  # noqa: E402
-                   seed)
+                   seed, user_agent)
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/lanyard_bench_scan_profile"
 
@@ -51,13 +51,15 @@ def main() -> None:
             app = create_app({"SQLALCHEMY_DATABASE_URI": psycopg_url(args.database_url),
                               "INSTANCE_PATH": instance, "SESSION_COOKIE_SECURE": False})
             client = app.test_client()
+            # One browser logs in and scans (its session is bound to its user agent).
+            client.environ_base["HTTP_USER_AGENT"] = user_agent("door-0")
             page = client.get("/login").get_data(as_text=True)
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
             client.post("/login", data={"csrf_token": token, "email": seeded.doors[0],
                                         "password": PASSWORD})
             csrf = client.get("/api/v1/door/session").get_json()["csrf_token"]
             crowd = Crowd(seeded.codes, seeded.revoked, seeded.wrong_zone_checkpoint)
-            headers = {"X-CSRFToken": csrf, "User-Agent": "lanyard-bench door-0"}
+            headers = {"X-CSRFToken": csrf}
 
             def scans(n: int) -> None:
                 for _ in range(n):

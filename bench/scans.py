@@ -241,9 +241,16 @@ class Door:
     device: str
 
 
+def user_agent(device: str) -> str:
+    return f"lanyard-bench {device}"
+
+
 def log_in_door(base: str, email: str, device: str) -> Door:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # The browser that logs in is the one that scans: the session is bound to its user agent
+    # (Flask-Login's session protection), and another would have it re-signed at every scan.
+    opener.addheaders = [("User-Agent", user_agent(device))]
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
@@ -374,7 +381,7 @@ async def send(connections: Connections, door: Door, body: dict) -> tuple[int, s
     head = (f"POST /api/v1/scans HTTP/1.1\r\nHost: {connections.host}:{connections.port}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
             f"Cookie: {door.cookie}\r\nX-CSRFToken: {door.csrf}\r\n"
-            f"User-Agent: lanyard-bench {door.device}\r\nConnection: {mode}\r\n\r\n").encode()
+            f"User-Agent: {user_agent(door.device)}\r\nConnection: {mode}\r\n\r\n").encode()
     head, content = await connections.exchange(head + payload)
     status = int(head.split(b" ", 2)[1])
     try:

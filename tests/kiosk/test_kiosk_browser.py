@@ -2,24 +2,27 @@
 their approval e-mail as a scanner would, confirms, and the badge goes to the printer."""
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Badge, PrintJob
 from app.services.links import kiosk_code
+from app.services.notifications import qr_png
 from cups_support import require_cups_queue
+from door_support import BACKGROUND, write_y4m
 from support import PASSWORD, make_person
 
 pytestmark = pytest.mark.browser
 
 
-def test_desk_staff_open_a_kiosk_and_a_delegate_prints_their_badge(event, page, live_server,
-                                                                   staff):
+def open_kiosk(page, live_server, desk) -> None:
+    """Desk staff log in, set up a station with a printer and open kiosk mode on this browser."""
     queue = require_cups_queue()
-    person = make_person(event, stage="approved", given_name="Nguyễn Thị", family_name="Hằng")
-    desk = staff("desk")
     page.goto(f"{live_server}/login")
     expect(page.locator("input[name=email]")).to_be_focused()
     page.fill("input[name=email]", desk.email)
@@ -34,6 +37,13 @@ def test_desk_staff_open_a_kiosk_and_a_delegate_prints_their_badge(event, page, 
     page.click("text=Set up station")
     expect(page.locator("h1")).to_have_text("Station Kiosk by the lifts")
     page.click("text=Open kiosk mode on this browser")
+
+
+def test_desk_staff_open_a_kiosk_and_a_delegate_prints_their_badge(event, page, live_server,
+                                                                   staff):
+    person = make_person(event, stage="approved", given_name="Nguyễn Thị", family_name="Hằng")
+    desk = staff("desk")
+    open_kiosk(page, live_server, desk)
 
     code_field = page.locator("input[name=code]")
     expect(code_field).to_be_focused()
@@ -59,3 +69,34 @@ def test_desk_staff_open_a_kiosk_and_a_delegate_prints_their_badge(event, page, 
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('Close kiosk')")
     expect(page.locator("h1")).to_have_text("Station Kiosk by the lifts")
+
+
+def test_a_delegate_holds_the_qr_code_of_their_approval_email_up_to_the_kiosk_camera(
+        event, camera_page, camera_video, live_server, staff):
+    person = make_person(event, stage="approved", given_name="Siti", family_name="Rahmah")
+    open_kiosk(camera_page, live_server, staff("desk"))
+    # The phone's screen as the camera sees it: the e-mail's QR image on a grey background.
+    qr = Image.open(io.BytesIO(qr_png(kiosk_code(person)))).convert("RGB")
+    frame = Image.new("RGB", (640, 480), BACKGROUND)
+    frame.paste(qr.resize((400, 400)), (120, 40))
+    write_y4m(camera_video, frame)
+
+    with camera_page.expect_response(lambda r: r.url.endswith("/kiosk/photo")) as photo:
+        camera_page.click("text=Show the code on your phone to the camera")
+    assert photo.value.status == 200
+    expect(camera_page.locator(".kiosk-name")).to_have_text("Siti Rahmah")
+    camera_page.click("text=Yes, print my badge")
+    expect(camera_page.locator("h1")).to_have_text("Your badge is printing")
+    db.session.rollback()
+    assert db.session.scalar(select(PrintJob)).from_kiosk
+    db.session.rollback()
+
+
+def test_a_kiosk_without_a_camera_offers_none(event, page, live_server, staff):
+    open_kiosk(page, live_server, staff("desk"))
+    expect(page.locator("input[name=code]")).to_be_focused()
+    # Chromium without a camera device: the button is there (the browser may use one) and says
+    # so when pressed, and the code field still takes a scanner's typing.
+    page.click("text=Show the code on your phone to the camera")
+    expect(page.locator("[data-camera-note]")).to_contain_text("Please scan or type your code")
+    expect(page.locator("input[name=code]")).to_be_focused()

@@ -1,5 +1,6 @@
-// Phone camera at the door: read badge QR codes from the rear camera with the vendored
-// zxing-wasm decoder (window.ZXingWASM). What a code means is door.js's business, not this file's.
+// A device's camera reads QR codes with the vendored zxing-wasm decoder (window.ZXingWASM): badges
+// at the door (door.js), approval e-mail codes at a kiosk (kiosk.js). What a code means is theirs
+// to say, not this file's.
 // Needs data-wasm-url on its <script> tag: the decoder's .wasm as served by this app.
 // window.LanyardCamera: supported(); start(video, onCode(text), onEnded()), a promise that
 // rejects with getUserMedia's error; stop().

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
@@ -124,13 +124,22 @@ def commit_keeping_loaded() -> None:
 def open_pooled_connections(count: int) -> int:
     """Open up to `count` connections to a database server now and leave them in the pool, so
     the first rush of requests (door scans at opening time) does not wait for the server to
-    start a backend per thread. SQLite opens a file: nothing to gain. How many were opened."""
+    start a backend per thread. SQLite opens a file, a pool that keeps nothing keeps nothing:
+    nothing to gain. A server that does not answer yet is no reason not to start: requests
+    then connect when they come. How many were opened."""
     engine = db.engine
-    if engine.dialect.name == "sqlite":
+    kept = getattr(engine.pool, "size", None)  # QueuePool; NullPool and the like keep none
+    if engine.dialect.name == "sqlite" or kept is None:
         return 0
-    count = min(count, engine.pool.size())
-    connections = [engine.connect() for _ in range(count)]
-    for connection in connections:
-        connection.exec_driver_sql("SELECT 1")
-        connection.close()
-    return count
+    connections = []
+    try:
+        for _ in range(min(count, kept())):
+            connections.append(engine.connect())
+            connections[-1].exec_driver_sql("SELECT 1")
+    except exc.DBAPIError as error:
+        current_app.logger.warning("The database did not answer at start (%s); requests will "
+                                   "connect when they come.", error.orig)
+    finally:
+        for connection in connections:
+            connection.close()
+    return len(connections)

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import create_engine, text
 
+from app import create_app
 from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +77,16 @@ def test_a_ready_worker_leaves_what_it_loaded_out_of_garbage_collection(app):
         assert pooled in (None, 2)
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_starts_while_the_database_does_not_answer(tmp_path, caplog):
+    # Nothing listens on port 1: the server is down, or not up yet, when the worker starts.
+    down = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://lanyard@127.0.0.1:1/down",
+                       "INSTANCE_PATH": str(tmp_path / "instance")})
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](SimpleNamespace(wsgi=down, cfg=SimpleNamespace(threads=4)))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "did not answer at start" in caplog.text

@@ -92,7 +92,7 @@ def test_a_delegate_holds_the_qr_code_of_their_approval_email_up_to_the_kiosk_ca
     db.session.rollback()
 
 
-def test_a_kiosk_without_a_camera_offers_none(event, page, live_server, staff):
+def test_a_kiosk_whose_camera_does_not_open_asks_to_scan_or_type(event, page, live_server, staff):
     open_kiosk(page, live_server, staff("desk"))
     expect(page.locator("input[name=code]")).to_be_focused()
     # Chromium without a camera device: the button is there (the browser may use one) and says

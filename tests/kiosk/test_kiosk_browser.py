@@ -100,3 +100,15 @@ def test_a_kiosk_whose_camera_does_not_open_asks_to_scan_or_type(event, page, li
     page.click("text=Show the code on your phone to the camera")
     expect(page.locator("[data-camera-note]")).to_contain_text("Please scan or type your code")
     expect(page.locator("input[name=code]")).to_be_focused()
+
+
+def test_a_kiosk_on_plain_http_offers_no_camera_and_takes_typing(event, page, live_server, staff):
+    person = make_person(event, stage="approved", given_name="Siti", family_name="Rahmah")
+    # The test server is on loopback, which browsers treat as secure; http://kiosk-wifi is not.
+    page.add_init_script("Object.defineProperty(window, 'isSecureContext', {get: () => false})")
+    open_kiosk(page, live_server, staff("desk"))
+    expect(page.locator("input[name=code]")).to_be_focused()
+    expect(page.get_by_role("button", name="Show the code on your phone to the camera")).to_be_hidden()
+    page.keyboard.type(kiosk_code(person))
+    page.keyboard.press("Enter")
+    expect(page.locator(".kiosk-name")).to_have_text("Siti Rahmah")

@@ -8,16 +8,19 @@ from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from ..auth.access import session_login_token
 from ..extensions import db, limiter
 from ..models import Checkpoint, Scan, ScanDirection, ScanFlag, ScanVerdict, StaffRole
 from ..models._types import MAX_ID
 from ..services.audit import Actor
-from ..services.checkin import NonceReused, ScanOutcome, let_through, record_scan
+from ..services.checkin import (DOOR_ROLES, DoorLogin, NonceReused, NotLoggedIn, ScanOutcome,
+                                let_through, record_door_scan)
 from ..services.codes import scanned_text_problem
 from ..services.countries import country_name
 from ..services.door_sync import door_snapshot, roster_photo
-from ..services.errors import ServiceError
+from ..services.errors import NotAllowed, ServiceError
 from ..services.people import clean_text, unstorable_character
+from ..services.staff import parse_login_token
 from . import api_bp
 
 
@@ -31,9 +34,6 @@ def bad_request(error):
     return _error(400, "bad_request", error.description)
 
 
-DOOR_ROLES = (StaffRole.DOOR, StaffRole.SECURITY)
-
-
 @limiter.request_filter
 def _no_limits_on_the_api() -> bool:
     # Logged-in door devices scan as fast as a queue moves: no limit applies here, and saying
@@ -43,10 +43,24 @@ def _no_limits_on_the_api() -> bool:
 
 @api_bp.before_request
 def require_door_staff():
+    if request.endpoint == "api.create_scan":
+        return None  # a scan's own statement checks the account (record_door_scan)
+    return _login_refusal()
+
+
+def _login_refusal():
+    """The answer for a request whose session is not a door account's, else None."""
     if not current_user.is_authenticated:
         return _error(401, "not_logged_in", "Log in as door staff first.")
     if not current_user.has_role(*DOOR_ROLES):
         return _error(403, "not_allowed", "This account may not record scans.")
+    return None
+
+
+class _BadScan(Exception):
+    def __init__(self, message: str, code: str = "bad_request"):
+        super().__init__(message)
+        self.code, self.message = code, message
 
 
 @api_bp.route("/scans", methods=["POST"])
@@ -57,35 +71,58 @@ def create_scan():
     "direction": "in"|"out", "nonce" (optional, makes retries safe), "scanned_at"
     (optional ISO time), "offline_verdict" (a scan the door decided offline, uploaded later)}.
     """
+    login = parse_login_token(session_login_token())
+    if login is None:
+        return _error(401, "not_logged_in", "Log in as door staff first.")
+    try:
+        scan = _scan_request()
+    except _BadScan as bad:
+        # Whoever may not scan learns that first, not what is wrong with the request.
+        return _login_refusal() or _error(400, bad.code, bad.message)
+    try:
+        outcome = record_door_scan(DoorLogin(*login), **scan)
+    except NotLoggedIn as exc:
+        return _error(401, exc.code, exc.message)
+    except NotAllowed as exc:
+        return _error(403, exc.code, exc.message)
+    except NonceReused as exc:
+        return _error(409, exc.code, exc.message)
+    except ServiceError as exc:
+        return _error(400, exc.code, exc.message)
+    return jsonify(scan_json(outcome)), 200 if outcome.replayed else 201
+
+
+def _scan_request() -> dict:
+    """record_door_scan's arguments from a scan's JSON body; _BadScan says what is wrong."""
     body = _json_object()
     if body is None:
-        return _error(400, "bad_request", "Send a JSON object.")
+        raise _BadScan("Send a JSON object.")
     manual = "serial" in body and "code" not in body
     code = body.get("serial" if manual else "code")
     problem = scanned_text_problem(code)
     if problem:
-        return _error(400, "bad_request", f"'{'serial' if manual else 'code'}': {problem}")
-    checkpoint = _checkpoint(body.get("checkpoint"))
-    if checkpoint is None:
-        return _error(400, "unknown_checkpoint", "'checkpoint' is not a known checkpoint.")
+        raise _BadScan(f"'{'serial' if manual else 'code'}': {problem}")
+    checkpoint = body.get("checkpoint")
+    if not _checkpoint_reference(checkpoint):
+        raise _BadScan("'checkpoint' is not a known checkpoint.", "unknown_checkpoint")
     try:
         direction = ScanDirection(body.get("direction", "in"))
     except ValueError:
-        return _error(400, "bad_request", "'direction' must be 'in' or 'out'.")
+        raise _BadScan("'direction' must be 'in' or 'out'.") from None
     nonce = body.get("nonce")
     problem = None if nonce is None else _text_problem(nonce, 8, 64)
     if problem:
-        return _error(400, "bad_request", f"'nonce' {problem}.")
+        raise _BadScan(f"'nonce' {problem}.")
     scanned_at = None
     if body.get("scanned_at") is not None:
         try:
             scanned_at = _scan_time(body["scanned_at"])
         except ValueError as exc:
-            return _error(400, "bad_request", f"'scanned_at' {exc}")
+            raise _BadScan(f"'scanned_at' {exc}") from None
     device = body.get("device")  # kept to its first 120 characters
     problem = None if device is None else _text_problem(device)
     if problem:
-        return _error(400, "bad_request", f"'device' {problem}.")
+        raise _BadScan(f"'device' {problem}.")
     # The browser's own name when the door page names no device.
     device = device or clean_text(request.user_agent.string)
     offline_verdict = body.get("offline_verdict")
@@ -93,18 +130,12 @@ def create_scan():
         try:
             offline_verdict = ScanVerdict(offline_verdict)
         except ValueError:
-            return _error(400, "bad_request", "'offline_verdict' must be a verdict code.")
+            raise _BadScan("'offline_verdict' must be a verdict code.") from None
         if scanned_at is None or not nonce:
-            return _error(400, "bad_request", "An offline scan needs its 'scanned_at' and 'nonce'.")
-    try:
-        outcome = record_scan(checkpoint, code, direction, Actor.current(), nonce=nonce,
-                              device=device[:120], scanned_at=scanned_at, manual=manual,
-                              offline_verdict=offline_verdict)
-    except NonceReused as exc:
-        return _error(409, exc.code, exc.message)
-    except ServiceError as exc:
-        return _error(400, exc.code, exc.message)
-    return jsonify(scan_json(outcome)), 200 if outcome.replayed else 201
+            raise _BadScan("An offline scan needs its 'scanned_at' and 'nonce'.")
+    return {"checkpoint": checkpoint, "raw_code": code, "direction": direction, "nonce": nonce,
+            "device": device[:120], "scanned_at": scanned_at, "manual": manual,
+            "offline_verdict": offline_verdict}
 
 
 @api_bp.route("/scans/<int:scan_id>/override", methods=["POST"])
@@ -208,12 +239,19 @@ _CHECKPOINT_BY_CODE = select(Checkpoint).where(Checkpoint.code == bindparam("cod
 
 
 def _checkpoint(value) -> Checkpoint | None:
+    if not _checkpoint_reference(value):
+        return None
+    if isinstance(value, int):
+        return db.session.get(Checkpoint, value)
+    matches = db.session.scalars(_CHECKPOINT_BY_CODE, {"code": value}).all()
+    return matches[0] if len(matches) == 1 else None  # the same code at two events: use the id
+
+
+def _checkpoint_reference(value) -> bool:
+    """Whether `value` can name a checkpoint: its id, or its code."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return db.session.get(Checkpoint, value) if 0 < value <= MAX_ID else None
-    if _text_problem(value, 1, 64) is None:
-        matches = db.session.scalars(_CHECKPOINT_BY_CODE, {"code": value}).all()
-        return matches[0] if len(matches) == 1 else None  # the same code at two events: use the id
-    return None
+        return 0 < value <= MAX_ID
+    return _text_problem(value, 1, 64) is None
 
 
 def scan_json(outcome: ScanOutcome) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user
 
 from ..extensions import login_manager
@@ -23,3 +23,12 @@ def role_required(*roles: StaffRole):
         wrapped.required_roles = roles
         return wrapped
     return decorator
+
+
+def session_login_token() -> str | None:
+    """The login token (StaffUser.get_id) this request's session carries, not checked against
+    the account: for a view whose own statement checks it (a door scan) instead of a statement
+    loading the account first. Flask-Login's session protection applies as when it loads one."""
+    if login_manager._session_protection_failed():  # "basic": marks the session not fresh
+        return None
+    return session.get("_user_id")

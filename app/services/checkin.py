@@ -18,13 +18,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import commit_keeping_loaded, hold_write_lock
 from ..extensions import db
-from ..models import Checkpoint, DelegateStatus, Event, Scan, ScanDirection, ScanFlag, ScanVerdict
+from ..models import (Checkpoint, DelegateStatus, Event, Scan, ScanDirection, ScanFlag, ScanVerdict,
+                      StaffRole)
 from ..models._types import utcnow
 from .audit import Actor, record
-from .badge_holders import (BadgeHolder, EventDays, holder_by_serial, holder_of, key_and_holder,
-                            revoked_holder_by_code)
-from .codes import clean_scanned_code, is_legacy_code, parse_badge_code
-from .errors import InvalidState, ServiceError
+from .badge_holders import (BadgeHolder, DoorCheckpoint, EventDays, holder_by_serial,
+                            holder_of, key_and_holder, read_door_scan, revoked_holder_by_code)
+from .codes import BadgeCode, clean_scanned_code, is_legacy_code, parse_badge_code
+from .errors import InvalidState, NotAllowed, ServiceError
 from .keys import public_key
 from .locking import lock_delegate_scans
 from .people import clean_text
@@ -45,12 +46,35 @@ class NonceReused(ServiceError):
     code = "nonce_reused"
 
 
+class NotLoggedIn(ServiceError):
+    """The door device's session names no account that may still use it."""
+
+    code = "not_logged_in"
+
+
+class UnknownCheckpoint(ServiceError):
+    code = "unknown_checkpoint"
+
+
+#: Who may record scans.
+DOOR_ROLES = (StaffRole.DOOR, StaffRole.SECURITY)
+
+
+@dataclass(frozen=True, slots=True)
+class DoorLogin:
+    """The login a door device's session carries (StaffUser.get_id), not yet checked: a door
+    scan checks it against the account in the scan's own read."""
+
+    user_id: int
+    session_version: int
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedScan:
     """A scan as stored: what the door's answer shows of it."""
 
     id: int
-    checkpoint: Checkpoint
+    checkpoint: DoorCheckpoint
     direction: ScanDirection
     verdict: ScanVerdict
     scanned_at: datetime
@@ -63,7 +87,7 @@ class RecordedScan:
 
     @classmethod
     def of(cls, scan: Scan) -> RecordedScan:
-        return cls(scan.id, scan.checkpoint, scan.direction, scan.verdict, scan.scanned_at,
+        return cls(scan.id, DoorCheckpoint.of(scan.checkpoint), scan.direction, scan.verdict, scan.scanned_at,
                    scan.flag, scan.moved, scan.server_verdict, scan.offline, scan.manual,
                    scan.override_reason)
 
@@ -88,7 +112,7 @@ class ScanOutcome:
 class _Facts:
     """What the rules look at for one scan."""
 
-    checkpoint: Checkpoint
+    checkpoint: DoorCheckpoint
     direction: ScanDirection
     badge: BadgeHolder | None
     refusal: ScanVerdict | None  # from reading the code
@@ -108,16 +132,65 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
     `offline_verdict`: the door decided without the server; that decision is what
     happened and is recorded, and a different one from the server flags a conflict.
     """
+    now = _check_scan_time(scanned_at)
+    raw_code = (raw_code or "")[:256]
+    # Two lanes scanning copies of one badge at once: reading the badge locks its holder, so
+    # the second waits for the first to be recorded, then sees the person inside.
+    hold_write_lock()
+    place = DoorCheckpoint.of(checkpoint)
+    badge, refusal = _read(place, raw_code, manual)
+    return _record(place, badge, refusal, raw_code, direction, actor.user.id if actor.user else None,
+                   now, device=device, nonce=nonce, scanned_at=scanned_at, manual=manual,
+                   offline_verdict=offline_verdict)
+
+
+def record_door_scan(login: DoorLogin, checkpoint: int | str, raw_code: str,
+                     direction: ScanDirection, *, device: str = "", nonce: str | None = None,
+                     scanned_at: datetime | None = None, manual: bool = False,
+                     offline_verdict: ScanVerdict | None = None) -> ScanOutcome:
+    """`record_scan` for a door device: `checkpoint` is its id or code, and the account `login`
+    names is checked (still active, still this session, a door role) by the same statement that
+    reads the checkpoint and the badge, instead of one statement each.
+
+    Raises NotLoggedIn, NotAllowed or UnknownCheckpoint, recording nothing.
+    """
+    raw_code = (raw_code or "")[:256]
+    hold_write_lock()
+    code = None if manual else parse_badge_code(raw_code)
+    # The badge's holder is locked as in record_scan: two lanes, one badge, one after the other.
+    read = read_door_scan(login.user_id, checkpoint, code)
+    account = read.account
+    if account is None or not account.active or account.session_version != login.session_version:
+        raise NotLoggedIn("Log in as door staff first.")
+    if not account.has_role(*DOOR_ROLES):
+        raise NotAllowed("This account may not record scans.")
+    if read.checkpoint is None:
+        raise UnknownCheckpoint("'checkpoint' is not a known checkpoint.", field="checkpoint")
+    now = _check_scan_time(scanned_at)
+    if code is None:
+        badge, refusal = _read(read.checkpoint, raw_code, manual)
+    else:
+        found = (*read.key, read.holder) if read.key is not None else None
+        badge, refusal = _signed_badge(code, read.checkpoint.event_id, found)
+    return _record(read.checkpoint, badge, refusal, raw_code, direction, login.user_id, now,
+                   device=device, nonce=nonce, scanned_at=scanned_at, manual=manual,
+                   offline_verdict=offline_verdict)
+
+
+def _check_scan_time(scanned_at: datetime | None) -> datetime:
+    """Now, after refusing a door's time of a scan that lies in the future."""
     now = utcnow()
     if scanned_at is not None and scanned_at > now + CLOCK_TOLERANCE:
         raise ServiceError("The scan time is in the future; check the scanner's clock.",
                            code="bad_time", field="scanned_at")
-    raw_code = (raw_code or "")[:256]
-    staff_id = actor.user.id if actor.user else None
-    # Two lanes scanning copies of one badge at once: reading the badge locks its holder, so
-    # the second waits for the first to be recorded, then sees the person inside.
-    hold_write_lock()
-    badge, refusal = _read(checkpoint, raw_code, manual)
+    return now
+
+
+def _record(checkpoint: DoorCheckpoint, badge: BadgeHolder | None, refusal: ScanVerdict | None,
+            raw_code: str, direction: ScanDirection, staff_id: int | None, now: datetime, *,
+            device: str, nonce: str | None, scanned_at: datetime | None, manual: bool,
+            offline_verdict: ScanVerdict | None) -> ScanOutcome:
+    """Decide on a badge read (its holder locked) and record the scan."""
     entered = entry_if_inside(badge.person_id, checkpoint.zone_id) if badge else None
     offline = offline_verdict is not None
     decided = _decide(_Facts(checkpoint, direction, badge, refusal, when=scanned_at or now,
@@ -145,7 +218,7 @@ def record_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
         if earlier is None:
             raise
         return _replay(earlier, checkpoint, raw_code, direction, staff_id)
-    commit_keeping_loaded()  # the answer shows the checkpoint as loaded: nothing to read back
+    commit_keeping_loaded()  # nothing the answer shows is read again
     scan = RecordedScan(scan_id, checkpoint, direction, verdict, scanned_at, flag=flag,
                         moved=moved, server_verdict=server_verdict, offline=offline, manual=manual)
     return ScanOutcome(verdict, scan, badge,
@@ -160,13 +233,14 @@ def decide_scan(checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
     """What the door would answer now for this code, recording nothing (a dry run; the holder's
     row stays locked until the caller's transaction ends)."""
     now = utcnow()
-    badge, refusal = _read(checkpoint, raw_code, manual)
-    entered = entry_if_inside(badge.person_id, checkpoint.zone_id) if badge else None
-    return _decide(_Facts(checkpoint, direction, badge, refusal, when=when or now, as_of=now,
+    place = DoorCheckpoint.of(checkpoint)
+    badge, refusal = _read(place, raw_code, manual)
+    entered = entry_if_inside(badge.person_id, place.zone_id) if badge else None
+    return _decide(_Facts(place, direction, badge, refusal, when=when or now, as_of=now,
                           entered=entered))
 
 
-def _read(checkpoint: Checkpoint, raw_code: str, manual: bool):
+def _read(checkpoint: DoorCheckpoint, raw_code: str, manual: bool):
     if manual:
         return badge_by_serial(checkpoint.event_id, raw_code)
     return identify_badge(checkpoint.event_id, raw_code)
@@ -245,13 +319,19 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[BadgeHolder | None, Sc
             if badge is not None:
                 return badge, None
         return None, ScanVerdict.UNKNOWN_CODE
-    if code.event_id != event_id:
-        return None, ScanVerdict.INVALID_SIGNATURE
     # The key and the badge it signed, in one query. The key row is read at every scan rather
     # than kept by the process (its parsed public key is): a key an admin retires stops its
     # badges at every door and in every worker at once.
-    found = key_and_holder(event_id, code.key_number, code.badge_id)
-    if found is None:
+    found = key_and_holder(event_id, code.key_number, code.badge_id) if code.event_id == event_id else None
+    return _signed_badge(code, event_id, found)
+
+
+def _signed_badge(code: BadgeCode, event_id: int,
+                  found: tuple[str, datetime | None, BadgeHolder | None] | None
+                  ) -> tuple[BadgeHolder | None, ScanVerdict | None]:
+    """The badge a signed code names at event `event_id`, given what was read of the event's key
+    it names (public key, retired at) and of the badge (None: no such key)."""
+    if code.event_id != event_id or found is None:
         return None, ScanVerdict.INVALID_SIGNATURE
     key, retired_at, badge = found
     if retired_at is not None or not code.verify(public_key(key)):
@@ -261,7 +341,7 @@ def identify_badge(event_id: int, raw_code: str) -> tuple[BadgeHolder | None, Sc
     return badge, None
 
 
-def _replay(earlier: Scan, checkpoint: Checkpoint, raw_code: str, direction: ScanDirection,
+def _replay(earlier: Scan, checkpoint: DoorCheckpoint, raw_code: str, direction: ScanDirection,
             staff_id: int | None) -> ScanOutcome:
     same = (earlier.checkpoint_id == checkpoint.id and earlier.raw_code == raw_code
             and earlier.direction is direction and earlier.staff_id == staff_id)

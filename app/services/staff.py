@@ -121,13 +121,21 @@ _USER_BY_ID = select(StaffUser).where(StaffUser.id == bindparam("id"))
 
 def user_for_session(token: str) -> StaffUser | None:
     """The active account a session's login token (StaffUser.get_id) names, if still current."""
+    login = parse_login_token(token)
+    if login is None:
+        return None
+    user = db.session.scalar(_USER_BY_ID, {"id": login[0]})
+    if user is None or not user.active or user.session_version != login[1]:
+        return None
+    return user
+
+
+def parse_login_token(token: str | None) -> tuple[int, int] | None:
+    """(account id, session version) from a login token, unchecked; None if it is not one."""
     user_id, _, version = (token or "").partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None  # also a bare id from before session versions: log in again
-    user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
+    return int(user_id), int(version)
 
 
 def password_matches(user: StaffUser | None, password: str) -> bool:

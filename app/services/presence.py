@@ -41,17 +41,22 @@ def entry_if_inside(delegate_id: int, zone_id: int | None) -> Entry | None:
     return Entry(row.id, row.scanned_at, row.name)
 
 
+# Tables rather than mapped classes: the statement runs without the ORM's work (every door scan).
+_scans, _checkpoints = Scan.__table__, Checkpoint.__table__
+
+
 def _last_move_query(same_zone) -> Select:
     """The newest scan that moved a person in or out of a zone, as plain columns."""
-    return (select(Scan.id, Scan.moved, Scan.scanned_at, Checkpoint.name)
-            .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
-            .where(Scan.delegate_id == bindparam("delegate_id"), same_zone, Scan.moved.is_not(None))
-            .order_by(Scan.id.desc()).limit(1))
+    return (select(_scans.c.id, _scans.c.moved, _scans.c.scanned_at, _checkpoints.c.name)
+            .join(_checkpoints, _checkpoints.c.id == _scans.c.checkpoint_id)
+            .where(_scans.c.delegate_id == bindparam("delegate_id"), same_zone,
+                   _scans.c.moved.is_not(None))
+            .order_by(_scans.c.id.desc()).limit(1))
 
 
 # Built once, not at every scan: one for the venue, one for any zone.
-_LAST_MOVE_IN_VENUE = _last_move_query(Scan.zone_id.is_(None))
-_LAST_MOVE_IN_ZONE = _last_move_query(Scan.zone_id == bindparam("zone_id"))
+_LAST_MOVE_IN_VENUE = _last_move_query(_scans.c.zone_id.is_(None))
+_LAST_MOVE_IN_ZONE = _last_move_query(_scans.c.zone_id == bindparam("zone_id"))
 
 
 def inside(event_id: int, zone_id: int | None) -> list[tuple[Delegate, Scan]]:

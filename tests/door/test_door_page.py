@@ -97,6 +97,23 @@ def test_a_page_not_on_a_secure_address_says_what_does_not_work(event, page, liv
     assert "offline scanning" in notice.inner_text() and "https://" in notice.inner_text()
 
 
+def test_a_phone_whose_camera_does_not_open_says_so_and_the_scanner_still_works(
+        event, photo_jpeg, page, live_server, browser_login):
+    badge = approved_badge(event, photo_jpeg)
+    browser_login("door")
+    page.goto(f"{live_server}/door/")
+    # Chromium without a camera device: pressing the button says why, and puts it back.
+    page.get_by_role("button", name="Scan with camera").click()
+    note = page.locator("[data-camera-note]")
+    expect(note).to_contain_text("This device has no camera.")
+    expect(note).to_contain_text("The USB scanner and typing a code still work.")
+    expect(page.get_by_role("button", name="Scan with camera")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("[data-camera-preview]")).to_be_hidden()
+    page.locator("input[name=code]").press_sequentially(badge.code)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-verdict]")).to_have_attribute("data-code", "accepted")
+
+
 def test_already_inside_says_when_and_where_the_person_entered(event, photo_jpeg, page, live_server,
                                                                browser_login):
     badge = approved_badge(event, photo_jpeg)

@@ -3,7 +3,8 @@
 // to say, not this file's.
 // Needs data-wasm-url on its <script> tag: the decoder's .wasm as served by this app.
 // window.LanyardCamera: supported(); start(video, onCode(text), onEnded()), a promise that
-// rejects with getUserMedia's error; stop().
+// rejects with getUserMedia's error; stop(); button(box, options), the on/off button both pages
+// show (below).
 (function () {
   "use strict";
   const wasmUrl = document.currentScript.dataset.wasmUrl;
@@ -124,5 +125,49 @@
     stream.getTracks().forEach(function (track) { track.stop(); });
   }
 
-  window.LanyardCamera = {supported: supported, start: start, stop: stop};
+  // The camera button of a page: `box` holds [data-camera-toggle], [data-camera-preview] and
+  // [data-camera-note]. Pressed, it shows the preview and sends each code read to
+  // options.onCode(text); pressed again, or when the camera ends or fails to start, it stops.
+  // options: startLabel, stopLabel; shown(on), after the preview is shown or hidden;
+  // problem(error), the note's words for a camera that did not start; ended, the note's words
+  // when the camera stopped by itself (none: no note). Returns tell(text), to write the note.
+  function button(box, options) {
+    const toggle = box.querySelector("[data-camera-toggle]");
+    const preview = box.querySelector("[data-camera-preview]");
+    const note = box.querySelector("[data-camera-note]");
+
+    function tell(text) {
+      note.textContent = text;
+      note.hidden = false;
+    }
+
+    function show(on) {
+      toggle.setAttribute("aria-pressed", String(on));
+      toggle.textContent = on ? options.stopLabel : options.startLabel;
+      preview.hidden = !on;
+      options.shown(on);
+    }
+
+    toggle.addEventListener("click", async function () {
+      if (toggle.getAttribute("aria-pressed") === "true") {
+        stop();
+        show(false);
+        return;
+      }
+      note.hidden = true;
+      show(true);
+      try {
+        await start(preview, options.onCode, function () {
+          show(false);
+          if (options.ended) tell(options.ended);
+        });
+      } catch (error) {
+        show(false);
+        tell(options.problem(error));
+      }
+    });
+    return tell;
+  }
+
+  window.LanyardCamera = {supported: supported, start: start, stop: stop, button: button};
 })();

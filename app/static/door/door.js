@@ -502,52 +502,35 @@
   const camera = window.LanyardCamera;
   const cameraBox = document.querySelector("[data-camera]");
   if (camera && cameraBox) {
-    const toggle = cameraBox.querySelector("[data-camera-toggle]");
-    const preview = cameraBox.querySelector("[data-camera-preview]");
-    const note = cameraBox.querySelector("[data-camera-note]");
+    const stillWorks = " The USB scanner and typing a code still work.";
     const cameraProblems = {
       NotAllowedError: "The camera was not allowed. Allow it for this site in the browser settings.",
       NotFoundError: "This device has no camera.",
       NotReadableError: "The camera is in use by another app.",
     };
-    const tell = function (text) {
-      note.textContent = text + " The USB scanner and typing a code still work.";
-      note.hidden = false;
-    };
-    const showCamera = function (on) {
-      toggle.setAttribute("aria-pressed", String(on));
-      toggle.textContent = on ? "Stop camera" : "Scan with camera";
-      preview.hidden = !on;
-      // The code field keeps focus for a USB scanner (typing into this button would press it),
-      // without a phone keyboard popping up over the video.
-      if (on) input.inputMode = "none"; else input.removeAttribute("inputmode");
-      input.focus();
-    };
+    const tell = camera.button(cameraBox, {
+      startLabel: "Scan with camera",
+      stopLabel: "Stop camera",
+      onCode: function (text) {
+        input.value = text;
+        form.requestSubmit();
+      },
+      shown: function (on) {
+        // The code field keeps focus for a USB scanner (typing into this button would press it),
+        // without a phone keyboard popping up over the video.
+        if (on) input.inputMode = "none"; else input.removeAttribute("inputmode");
+        input.focus();
+      },
+      problem: function (error) {
+        return (cameraProblems[error.name] || "The camera could not start (" + error.message + ").") +
+          stillWorks;
+      },
+      ended: "The camera stopped." + stillWorks,
+    });
     cameraBox.hidden = false;
     if (!camera.supported()) {
-      toggle.hidden = true;
-      tell("The camera needs a secure address (one starting with https://).");
+      cameraBox.querySelector("[data-camera-toggle]").hidden = true;
+      tell("The camera needs a secure address (one starting with https://)." + stillWorks);
     }
-    toggle.addEventListener("click", async function () {
-      if (toggle.getAttribute("aria-pressed") === "true") {
-        camera.stop();
-        showCamera(false);
-        return;
-      }
-      note.hidden = true;
-      showCamera(true);
-      try {
-        await camera.start(preview, function (text) {
-          input.value = text;
-          form.requestSubmit();
-        }, function () {
-          showCamera(false);
-          tell("The camera stopped.");
-        });
-      } catch (error) {
-        showCamera(false);
-        tell(cameraProblems[error.name] || "The camera could not start (" + error.message + ").");
-      }
-    });
   }
 })();

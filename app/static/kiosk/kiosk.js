@@ -9,43 +9,26 @@
   const form = document.querySelector(".kiosk-form");
   if (!camera || !box || !form || !camera.supported()) return;
   const input = form.querySelector("input[name=code]");
-  const toggle = box.querySelector("[data-camera-toggle]");
-  const preview = box.querySelector("[data-camera-preview]");
-  const note = box.querySelector("[data-camera-note]");
   const problems = {
     NotAllowedError: "The camera is not allowed here. Please scan or type your code.",
     NotFoundError: "This kiosk has no camera. Please scan or type your code.",
     NotReadableError: "The camera is busy. Please scan or type your code.",
   };
 
-  function show(on) {
-    toggle.setAttribute("aria-pressed", String(on));
-    toggle.textContent = on ? "Stop the camera" : "Show the code on your phone to the camera";
-    preview.hidden = !on;
-    input.focus();  // a scanner still types into the code field
-  }
-
-  box.hidden = false;
-  toggle.addEventListener("click", async function () {
-    if (toggle.getAttribute("aria-pressed") === "true") {
+  camera.button(box, {
+    startLabel: "Show the code on your phone to the camera",
+    stopLabel: "Stop the camera",
+    onCode: function (text) {
       camera.stop();
-      show(false);
-      return;
-    }
-    note.hidden = true;
-    show(true);
-    try {
-      await camera.start(preview, function (text) {
-        camera.stop();
-        input.value = text;
-        form.requestSubmit();
-      }, function () {
-        show(false);
-      });
-    } catch (error) {
-      show(false);
-      note.textContent = problems[error.name] || "The camera could not start. Please scan or type your code.";
-      note.hidden = false;
-    }
+      input.value = text;
+      form.requestSubmit();
+    },
+    shown: function () {
+      input.focus();  // a scanner still types into the code field
+    },
+    problem: function (error) {
+      return problems[error.name] || "The camera could not start. Please scan or type your code.";
+    },
   });
+  box.hidden = false;
 })();

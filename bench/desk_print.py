@@ -67,7 +67,8 @@ def main() -> None:
     for kind, label in (("browser", "Print into the browser"), ("queue", f"Print to {args.queue}")):
         print(f"{label:32} p50 {statistics.median(ms[kind]):7.1f} ms  "
               f"p95 {percentile(ms[kind], 0.95):7.1f} ms  ({len(ms[kind])} badges)")
-    print(f"{'queue / browser (p50)':32} {statistics.median(ms['queue']) / statistics.median(ms['browser']):.2f}x")
+    ratio = statistics.median(ms['queue']) / statistics.median(ms['browser'])
+    print(f"{'queue / browser (p50)':32} {ratio:.2f}x")
     print(f"{'cups-pdf wrote the PDF after':32} p50 {statistics.median(written):7.2f} s  "
           f"(last of {len(written)} jobs sent in a row: {max(written):.1f} s)")
 

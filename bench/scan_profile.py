@@ -2,8 +2,9 @@
 Flask request, without gunicorn) on a seeded PostgreSQL database, under cProfile.
 
     python bench/scan_profile.py [--scans 2000] [--people 3000] [--top 40] [--sort cumulative]
-                                 [--database-url postgresql://postgres@127.0.0.1:5432/lanyard_bench_scan_profile]
-                                 [--no-profile]
+                                 [--database-url URL] [--no-profile]
+
+--database-url defaults to postgresql://postgres@127.0.0.1:5432/lanyard_bench_scan_profile.
 
 Seeds as bench/scans.py does (the database is created for the run and dropped after it), logs a
 door account in, warms up, then sends the same mix of scans; prints the CPU milliseconds per

@@ -28,7 +28,8 @@ class StaffUserForm(FlaskForm):
     display_name = StringField("Name", validators=[Optional(), Length(max=120)],
                                description="As on papers they sign, e.g. custody receipts.")
     role = SelectField("Role", choices=select_choices((r.value, r.title) for r in StaffRole))
-    password = PasswordField("Initial password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
+    password = PasswordField("Initial password",
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
 
 
 @admin_bp.route("/")
@@ -66,7 +67,8 @@ class DisplayNameForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
+    password = PasswordField("New password",
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)])
 
 
 def _staff_or_404(user_id: int) -> StaffUser:

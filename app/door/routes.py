@@ -57,8 +57,8 @@ def index():
 
 
 # What the door page runs: kept on the device by the service worker for offline use.
-DOOR_FILES = ("lanyard.css", "fonts/names.css", "door/door.js", "door/store.js", "door/rules.js", "door/camera.js",
-              "vendor/zxing-wasm/index.js", "vendor/zxing-wasm/zxing_reader.wasm")
+DOOR_FILES = ("lanyard.css", "fonts/names.css", "door/door.js", "door/store.js", "door/rules.js",
+              "door/camera.js", "vendor/zxing-wasm/index.js", "vendor/zxing-wasm/zxing_reader.wasm")
 
 
 @door_bp.route("/sw.js")

@@ -15,7 +15,8 @@ from .station import PrintJob, Station
 __all__ = [
     "AuditEvent", "Badge", "BadgeState", "Category", "Checkpoint", "Delegate", "DelegateStatus", "Delegation",
     "DelegationInvitation", "DoorDirections", "Event", "Job", "JobState", "LoginFailure", "OPEN_STATES",
-    "PENDING_STATES", "PrintJob", "PrintJobState", "PrintScope", "Scan", "ScanDirection", "ScanFlag", "ScanVerdict",
+    "PENDING_STATES", "PrintJob", "PrintJobState", "PrintScope", "Scan", "ScanDirection", "ScanFlag",
+    "ScanVerdict",
     "SigningKey", "StaffNote", "StaffRole", "StaffUser", "Station", "SubmittedBy", "Zone",
     "category_default_zones", "delegate_zones",
 ]

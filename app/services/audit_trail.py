@@ -138,7 +138,8 @@ OTHER_ACTORS = {"applicant": "Applicants (their own application)", "liaison": "L
                 "system": "Lanyard itself (print runs found stopped)"}
 
 # Shown as "changed" whatever they hold: the trail is read by more people than need them.
-SECRET_KEYS = {"passport_number", "document", "date_of_birth", "passport_expiry", "password", "private_key", "nonce"}
+SECRET_KEYS = {"passport_number", "document", "date_of_birth", "passport_expiry", "password", "private_key",
+               "nonce"}
 # Bookkeeping, not a change anyone made.
 # (A retake's earlier photo is a file name: the person's pages link to it for those who see photos.)
 _HIDDEN_KEYS = {"revision", "earlier_photo"}
@@ -156,7 +157,8 @@ _LABELS = {
     "number": "Key number", "fingerprint": "Fingerprint", "live_badges": "Working badges it had signed",
     "refused_scan": "Refused scan no.", "badge": "Badge", "failures": "Failed attempts in a row",
     "known_device": "From a browser used before", "other": "Other application", "same": "Same",
-    "filed_by": "Filed by", "slug": "Address", "venue": "Venue", "starts_on": "First day", "ends_on": "Last day",
+    "filed_by": "Filed by", "slug": "Address", "venue": "Venue", "starts_on": "First day",
+    "ends_on": "Last day",
     "timezone": "Time zone", "host": "Host", "emergency_contact": "Emergency contact",
     "registration_opens_at": "Registration opens", "registration_closes_at": "Registration closes",
     "privacy_notice": "Privacy notice", "code": "Code", "colour": "Colour",

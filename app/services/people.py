@@ -18,7 +18,8 @@ def clean_text(text: str | None) -> str:
     text = "".join(
         " " if ch in "\t\r\n" else ch
         for ch in text
-        if ch in _KEEP_FORMAT or ch in "\t\r\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+        if ch in _KEEP_FORMAT or ch in "\t\r\n"
+        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return re.sub(r"\s+", " ", text).strip()
 

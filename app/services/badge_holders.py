@@ -213,7 +213,8 @@ _HOLDER_BY_LEGACY_CODE = _with_holder(
 
 
 # A door device's scan: its account, the checkpoint (by id, or by a code no other event uses) and,
-# for a signed code, the key and the badge with its holder, locked.
+# for a signed code, the key and the badge with its holder, locked. Only for an account that may
+# scan now: a dead session never locks (and so never holds up) a person the doors decide on.
 _staff, _checkpoints = StaffUser.__table__, Checkpoint.__table__
 _ACCOUNT = (_staff.c.active, _staff.c.session_version, _staff.c.role)
 _CHECKPOINT = (_checkpoints.c.id, _checkpoints.c.event_id, _checkpoints.c.code, _checkpoints.c.name,
@@ -234,10 +235,12 @@ _DOOR_SCAN = {
         .join(_keys, and_(_KEY_OF_CHECKPOINT, _keys.c.event_id == bindparam("event_id")))
         .join(_badges, and_(_badges.c.id == bindparam("badge_id"),
                             _badges.c.signing_key_id == _keys.c.id))
-    ).where(_staff.c.id == bindparam("user_id"))
+    ).where(_staff.c.id == bindparam("user_id"), _staff.c.active.is_(True),
+            _staff.c.session_version == bindparam("session_version"),
+            _staff.c.role.in_(bindparam("roles", expanding=True)))
     for kind, match in _CHECKPOINT_MATCH.items()}
-# When that finds no badge (a forged code, a typed serial, anything unsigned): the account, the
-# checkpoint and the key the code names, each as far as it exists.
+# When that finds nothing (a forged code, a typed serial, anything unsigned, an account that may not
+# scan): the account, the checkpoint and the key the code names, each as far as it exists.
 _DOOR_SCAN_CONTEXT = {
     kind: select(*_ACCOUNT, *_CHECKPOINT, _keys.c.public_key, _keys.c.retired_at)
     .select_from(_staff).outerjoin(_checkpoints, match).outerjoin(_keys, _KEY_OF_CHECKPOINT)
@@ -245,17 +248,20 @@ _DOOR_SCAN_CONTEXT = {
     for kind, match in _CHECKPOINT_MATCH.items()}
 
 
-def read_door_scan(user_id: int, checkpoint: int | str, code: BadgeCode | None) -> DoorScanRead:
+def read_door_scan(user_id: int, session_version: int, roles: tuple[StaffRole, ...],
+                   checkpoint: int | str, code: BadgeCode | None) -> DoorScanRead:
     """What a door device's scan of `code` (None: nothing signed was read) at `checkpoint` (its id
-    or code) needs: the account `user_id`, the checkpoint, the key and the badge's holder, locked.
+    or code) needs: the account `user_id`, the checkpoint, the key and the badge's holder, locked
+    only while the account is active, at `session_version` and has one of `roles`.
 
-    One statement for a signed badge scanned at its own event (nearly every scan), a second
-    when it finds none.
+    One statement for a signed badge scanned at its own event by an account that may scan
+    (nearly every scan), a second when it finds none.
     """
     kind = type(checkpoint)
     if code is not None:
         rows = db.session.execute(_DOOR_SCAN[kind], {
-            "user_id": user_id, "checkpoint": checkpoint, "event_id": code.event_id,
+            "user_id": user_id, "session_version": session_version, "roles": list(roles),
+            "checkpoint": checkpoint, "event_id": code.event_id,
             "key_number": code.key_number, "badge_id": code.badge_id}).all()
         if rows:
             first = rows[0]

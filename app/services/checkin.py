@@ -158,7 +158,8 @@ def record_door_scan(login: DoorLogin, checkpoint: int | str, raw_code: str,
     hold_write_lock()
     code = None if manual else parse_badge_code(raw_code)
     # The badge's holder is locked as in record_scan: two lanes, one badge, one after the other.
-    read = read_door_scan(login.user_id, checkpoint, code)
+    read = read_door_scan(login.user_id, login.session_version, (StaffRole.ADMIN, *DOOR_ROLES),
+                          checkpoint, code)
     account = read.account
     if account is None or not account.active or account.session_version != login.session_version:
         raise NotLoggedIn("Log in as door staff first.")

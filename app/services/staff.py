@@ -133,7 +133,7 @@ def user_for_session(token: str) -> StaffUser | None:
 def parse_login_token(token: str | None) -> tuple[int, int] | None:
     """(account id, session version) from a login token, unchecked; None if it is not one."""
     user_id, _, version = (token or "").partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None  # also a bare id from before session versions: log in again
     return int(user_id), int(version)
 

@@ -164,6 +164,12 @@ def test_an_accepted_scan_asks_the_database_a_fixed_number_of_times(event, door)
         sa_event.remove(db.engine, "before_cursor_execute", listener)
     assert result["verdict"] == "accepted" and result["person"]["zones"]
     assert len(statements) == ACCEPTED_SCAN_QUERIES, "\n".join(statements)
+    # The lock first, then whether they are inside: read after the lock, it sees an entry another
+    # door committed while this scan waited for it.
+    if db.engine.dialect.name == "postgresql":
+        assert "FOR UPDATE OF delegates" in statements[0]
+    assert "FROM scans" in statements[1] and "FOR UPDATE" not in statements[1]
+    assert statements[2].startswith("INSERT INTO scans")
 
 
 def test_an_offline_scan_keeps_its_original_time(event, door):

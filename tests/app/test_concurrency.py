@@ -88,6 +88,38 @@ def test_simultaneous_entries_through_the_scan_api_let_in_one(app, event, staff)
     assert sorted(verdicts) == ["accepted"] + ["already_inside"] * 7
 
 
+def test_one_badge_at_two_doors_of_a_zone_by_code_id_and_typed_serial_lets_in_one(app, event, staff):
+    """Twelve phones (door, security and admin accounts) at the plenary hall's two doors, named by
+    code and by id, half of them typing the badge's serial; three rounds with an exit between."""
+    from app.services import events
+    side = events.add_checkpoint(event, "PLENARY-SIDE", "Plenary side door", "1", True, ACTOR).id
+    db.session.commit()
+    badge = make_person(event, stage="handed_over").current_badge
+    code, serial = badge.code, badge.serial
+    clients = []
+    for i in range(12):
+        client = app.test_client()
+        user = staff(("door", "security", "admin")[i % 3])
+        client.post("/login", data={"csrf_token": csrf_token(client, "/login"),
+                                    "email": user.email, "password": PASSWORD})
+        clients.append((client, csrf_token(client, "/")))
+    bodies = [{"code": code, "checkpoint": "PLENARY"}, {"code": code, "checkpoint": side},
+              {"serial": serial, "checkpoint": "PLENARY"}, {"serial": serial, "checkpoint": side}]
+
+    def enter(i):
+        client, token = clients[i]
+        return client.post("/api/v1/scans", headers={"X-CSRFToken": token},
+                           json={**bodies[i % 4], "direction": "in"}).get_json()["verdict"]
+
+    for _ in range(3):
+        verdicts = at_once(app, 12, enter)
+        assert sorted(verdicts) == ["accepted"] + ["already_inside"] * 11, verdicts
+        client, token = clients[0]
+        out = client.post("/api/v1/scans", headers={"X-CSRFToken": token},
+                          json={"code": code, "checkpoint": "PLENARY", "direction": "out"})
+        assert out.get_json()["verdict"] == "accepted"
+
+
 def test_thirty_registrations_into_a_delegation_capped_at_six_leave_six(app, event):
     malaysia = db.session.scalar(select(Delegation).where(Delegation.country == "MY"))
     malaysia.max_members = 6

@@ -56,7 +56,7 @@ class UnknownCheckpoint(ServiceError):
     code = "unknown_checkpoint"
 
 
-#: Who may record scans.
+#: Who may record scans (and administrators, who may do everything).
 DOOR_ROLES = (StaffRole.DOOR, StaffRole.SECURITY)
 
 
@@ -87,9 +87,9 @@ class RecordedScan:
 
     @classmethod
     def of(cls, scan: Scan) -> RecordedScan:
-        return cls(scan.id, DoorCheckpoint.of(scan.checkpoint), scan.direction, scan.verdict, scan.scanned_at,
-                   scan.flag, scan.moved, scan.server_verdict, scan.offline, scan.manual,
-                   scan.override_reason)
+        return cls(scan.id, DoorCheckpoint.of(scan.checkpoint), scan.direction, scan.verdict,
+                   scan.scanned_at, scan.flag, scan.moved, scan.server_verdict, scan.offline,
+                   scan.manual, scan.override_reason)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def test_scanner_typing_a_code_shows_accepted_with_photo_then_refused_on_second_
         "s => getComputedStyle(s).backgroundColor")
     assert "Somchai Rattanakul" in verdict.inner_text()
     photo = verdict.locator("img")
-    assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
+    expect(photo).to_have_js_property("complete", True)  # loaded (or broken), not still loading
+    assert photo.evaluate("img => img.naturalWidth") > 0
     # The field is cleared and focused, ready for the next badge.
     assert page.locator("input[name=code]").input_value() == ""
     assert page.evaluate("document.activeElement.name") == "code"

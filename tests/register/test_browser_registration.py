@@ -123,8 +123,10 @@ def test_one_mistake_is_fixed_without_choosing_the_photo_again(event, page, live
 
     expect(page.locator(".has-error")).to_have_count(1)
     expect(page.locator(".has-error #email")).to_be_visible()
-    expect(page.locator("[data-held-photo] img")).to_be_visible()
-    assert page.evaluate("document.querySelector('[data-held-photo] img').naturalWidth") > 0
+    held = page.locator("[data-held-photo] img")
+    expect(held).to_be_visible()
+    expect(held).to_have_js_property("complete", True)  # shown, then loaded (or broken)
+    assert held.evaluate("img => img.naturalWidth") > 0
     assert page.input_value("#given_name") == "Dewi"
 
     page.fill("#email", "dewi.lestari@example.id")

@@ -75,6 +75,15 @@ class StaffRole(_Coded):
     #: The host's security office: door overrides, the scan log, who is inside.
     SECURITY = "security"
 
+    def may_act_as(self, *roles: StaffRole) -> bool:
+        """Administrators may do everything; others only what one of `roles` may."""
+        return self is StaffRole.ADMIN or self in roles
+
+    @classmethod
+    def acting_as(cls, *roles: StaffRole) -> tuple[StaffRole, ...]:
+        """Every role that may do what one of `roles` may."""
+        return tuple(role for role in cls if role.may_act_as(*roles))
+
 
 class ScanDirection(_Coded):
     IN = "in"

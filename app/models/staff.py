@@ -49,7 +49,7 @@ class StaffUser(UserMixin, db.Model):
 
     def has_role(self, *roles: StaffRole) -> bool:
         """Administrators may do everything; others only what their role allows."""
-        return self.role is StaffRole.ADMIN or self.role in roles
+        return self.role.may_act_as(*roles)
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.email} {self.role}>"

@@ -110,7 +110,7 @@ class DoorAccount:
     role: StaffRole
 
     def has_role(self, *roles: StaffRole) -> bool:
-        return self.role is StaffRole.ADMIN or self.role in roles  # as StaffUser.has_role
+        return self.role.may_act_as(*roles)
 
 
 @dataclass(frozen=True, slots=True)

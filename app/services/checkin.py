@@ -58,6 +58,7 @@ class UnknownCheckpoint(ServiceError):
 
 #: Who may record scans (and administrators, who may do everything).
 DOOR_ROLES = (StaffRole.DOOR, StaffRole.SECURITY)
+_MAY_SCAN = StaffRole.acting_as(*DOOR_ROLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +159,7 @@ def record_door_scan(login: DoorLogin, checkpoint: int | str, raw_code: str,
     hold_write_lock()
     code = None if manual else parse_badge_code(raw_code)
     # The badge's holder is locked as in record_scan: two lanes, one badge, one after the other.
-    read = read_door_scan(login.user_id, login.session_version, (StaffRole.ADMIN, *DOOR_ROLES),
-                          checkpoint, code)
+    read = read_door_scan(login.user_id, login.session_version, _MAY_SCAN, checkpoint, code)
     account = read.account
     if account is None or not account.active or account.session_version != login.session_version:
         raise NotLoggedIn("Log in as door staff first.")
